@@ -1,0 +1,263 @@
+"""The printed recap ("reçu") a citizen takes home, as a device-neutral model.
+
+One `Receipt` is built from a démarche, the site config, a language and a clock. Every renderer
+(thermal ESC/POS text, PNG preview, A4 PDF) walks the same `blocks()`, and `speech_text()` says
+the same content aloud, so nothing is printed that cannot be heard (EN 301 549).
+
+Privacy: a receipt holds no personal data. Its reference is random, short and means nothing;
+it is printed (so the citizen can quote it to a mediator) but never spoken through the
+loudspeaker. Imports no Kivy.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Unambiguous characters only: no 0/O, 1/I/L, 2/Z, 5/S, 8/B — easy to read out to a mediator.
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+REFERENCE_LENGTH = 6
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "receipt": "Votre récapitulatif",
+        "date": "Le {date} à {time}",
+        "reference": "Ticket n° {reference}",
+        "with_partner": "Avec : {partner}",
+        "documents": "Les papiers à préparer",
+        "documents_hint": "Cochez chaque case quand vous avez le papier.",
+        "steps": "Les étapes",
+        "delay": "Délai habituel : {delay}",
+        "cost": "Coût : {cost}",
+        "online": "Le faire sur internet",
+        "official_qr": "Scannez ce code avec un téléphone pour ouvrir la page officielle :",
+        "satisfaction": "Votre avis",
+        "satisfaction_qr": "Plus tard, scannez ce code pour donner votre avis. C'est anonyme.",
+        "help": "Besoin d'aide ?",
+        "opening": "Horaires : {hours}",
+        "months": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "speech_intro": "Voici ce que dit votre récapitulatif, pour : {title}.",
+        "speech_partner": "L'organisme est : {partner}.",
+        "speech_documents": "Les papiers à préparer sont :",
+        "speech_steps": "Les étapes sont :",
+        "speech_step": "Étape {n} : {text}",
+        "speech_qr": "Deux codes QR sont imprimés. Le premier ouvre la page officielle. "
+                     "Le second sert à donner votre avis plus tard.",
+        "speech_site": "{site}. {hours}",
+    },
+    "en": {
+        "receipt": "Your recap",
+        "date": "{date} at {time}",
+        "reference": "Ticket no. {reference}",
+        "with_partner": "With: {partner}",
+        "documents": "Papers to get ready",
+        "documents_hint": "Tick each box when you have the paper.",
+        "steps": "The steps",
+        "delay": "Usual time: {delay}",
+        "cost": "Cost: {cost}",
+        "online": "Do it on the internet",
+        "official_qr": "Scan this code with a phone to open the official page:",
+        "satisfaction": "Your opinion",
+        "satisfaction_qr": "Later, scan this code to tell us what you think. It is anonymous.",
+        "help": "Need help?",
+        "opening": "Opening hours: {hours}",
+        "months": "January February March April May June July August September October November December",
+        "speech_intro": "Here is what your recap says, for: {title}.",
+        "speech_partner": "The organisation is: {partner}.",
+        "speech_documents": "The papers to get ready are:",
+        "speech_steps": "The steps are:",
+        "speech_step": "Step {n}: {text}",
+        "speech_qr": "Two QR codes are printed. The first one opens the official page. "
+                     "The second one is for giving your opinion later.",
+        "speech_site": "{site}. {hours}",
+    },
+}
+
+
+def label(language: str, key: str, **values: Any) -> str:
+    """A receipt label in `language` (French when unknown), with {placeholders} filled in."""
+    table = LABELS.get(language) or LABELS["fr"]
+    return table[key].format(**values)
+
+
+def new_reference(randbelow=secrets.randbelow) -> str:
+    """A short random reference like "K7P-4MX": means nothing, links to nobody."""
+    chars = "".join(REFERENCE_ALPHABET[randbelow(len(REFERENCE_ALPHABET))] for _ in range(REFERENCE_LENGTH))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the receipt layout, independent of the device.
+
+    kind: "site" (site name), "meta" (date, reference), "title", "subtitle", "heading",
+    "text", "hint", "checklist" (items with a box to tick), "steps" (numbered items),
+    "qr" (text = caption, url = content), "rule" (a separator line).
+    """
+
+    kind: str
+    text: str = ""
+    items: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    reference: str
+    language: str
+    created: datetime
+    site_name: str
+    opening_hours: str
+    mediator_hours: str
+    demarche_id: str
+    title: str
+    partner: str
+    pictogram: str
+    documents: tuple[str, ...]
+    steps: tuple[str, ...]
+    delay: str
+    cost: str
+    online: str
+    official_url: str
+    satisfaction_url: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def label(self, key: str, **values: Any) -> str:
+        return label(self.language, key, **values)
+
+    def date_text(self) -> str:
+        months = self.label("months").split()
+        date = f"{self.created.day} {months[self.created.month - 1]} {self.created.year}"
+        if self.language == "fr":
+            time = f"{self.created.hour} h {self.created.minute:02d}"
+        else:
+            time = f"{self.created.hour:02d}:{self.created.minute:02d}"
+        return self.label("date", date=date, time=time)
+
+    def blocks(self) -> list[Block]:
+        """The receipt, top to bottom, for every renderer."""
+        b = [
+            Block("site", self.site_name),
+            Block("meta", self.date_text()),
+            Block("meta", self.label("reference", reference=self.reference)),
+            Block("rule"),
+            Block("title", self.title),
+            Block("subtitle", self.label("with_partner", partner=self.partner)),
+            Block("rule"),
+            Block("heading", self.label("documents")),
+            Block("hint", self.label("documents_hint")),
+            Block("checklist", items=self.documents),
+            Block("heading", self.label("steps")),
+            Block("steps", items=self.steps),
+            Block("text", self.label("delay", delay=self.delay)),
+            Block("text", self.label("cost", cost=self.cost)),
+            Block("rule"),
+            Block("heading", self.label("online")),
+            Block("text", self.online),
+            Block("qr", self.label("official_qr"), url=self.official_url),
+            Block("rule"),
+            Block("heading", self.label("help")),
+            Block("text", self.mediator_hours),
+            Block("text", self.label("opening", hours=self.opening_hours)),
+            Block("rule"),
+            Block("heading", self.label("satisfaction")),
+            Block("qr", self.label("satisfaction_qr"), url=self.satisfaction_url),
+        ]
+        return b
+
+    def lines(self) -> list[str]:
+        """Plain text lines (for logs of the layout, tests and the mediator's screen)."""
+        out: list[str] = []
+        for block in self.blocks():
+            if block.kind == "rule":
+                out.append("")
+            elif block.kind == "checklist":
+                out.extend(f"[ ] {item}" for item in block.items)
+            elif block.kind == "steps":
+                out.extend(f"{n}. {item}" for n, item in enumerate(block.items, 1))
+            elif block.kind == "qr":
+                out.extend([block.text, block.url])
+            else:
+                out.append(block.text)
+        return out
+
+    def qr_codes(self) -> list[tuple[str, str]]:
+        """(caption, url) of each QR code, in print order: official page, then satisfaction."""
+        return [(b.text, b.url) for b in self.blocks() if b.kind == "qr"]
+
+    def speech_text(self) -> str:
+        """What the speaker says when asked "what does the receipt say".
+
+        Same content as the print, as sentences; the reference is left out on purpose
+        (a reference is never spoken through the loudspeaker).
+        """
+        parts = [
+            self.label("speech_intro", title=self.title),
+            self.label("speech_partner", partner=self.partner),
+            self.label("speech_documents"),
+            *(_sentence(d) for d in self.documents),
+            self.label("speech_steps"),
+            *(_sentence(self.label("speech_step", n=n, text=s)) for n, s in enumerate(self.steps, 1)),
+            _sentence(self.label("delay", delay=self.delay)),
+            _sentence(self.label("cost", cost=self.cost)),
+            _sentence(self.label("online") + " : " + self.online if self.language == "fr"
+                      else self.label("online") + ": " + self.online),
+            self.label("speech_qr"),
+            _sentence(self.mediator_hours),
+            _sentence(self.label("speech_site", site=self.site_name,
+                                 hours=self.label("opening", hours=self.opening_hours))),
+        ]
+        return " ".join(p for p in parts if p)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".!?…:":
+        text += "."
+    return text
+
+
+def build_receipt(demarche, config, language: str = "fr", now: datetime | None = None,
+                  reference: str | None = None) -> Receipt:
+    """A receipt for `demarche` (a catalogue.Demarche) at the site described by `config`.
+
+    `now` defaults to the local time; `reference` to a new random one.
+    """
+    text = demarche.text(language)
+    lang = language if language in LABELS else "fr"
+    return Receipt(
+        reference=reference or new_reference(),
+        language=lang,
+        created=now or datetime.now(),
+        site_name=config.site["name"],
+        opening_hours=config.site["opening_hours"],
+        mediator_hours=config.site["mediator_hours"],
+        demarche_id=demarche.id,
+        title=text.title,
+        partner=demarche.partner,
+        pictogram=demarche.pictogram,
+        documents=tuple(text.documents),
+        steps=tuple(text.steps),
+        delay=text.delay,
+        cost=text.cost,
+        online=text.online,
+        official_url=demarche.official_url,
+        satisfaction_url=config.receipt["satisfaction_url"],
+    )
+
+
+def qr_image(url: str, box_size: int = 10, border: int = 4):
+    """A black-on-white PIL image of a QR code for `url` (the on-screen alternative to print).
+
+    Error correction M; `border` is the quiet zone in modules (4 is what phone readers expect).
+    The UI can save it to PNG or turn it into a texture.
+    """
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
