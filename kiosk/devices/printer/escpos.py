@@ -85,10 +85,8 @@ class EscposPrinter:
               first: str = "", indent: str = "") -> None:
         size = max(1, min(size, self.scale)) if size > 1 else 1
         cols = self.columns // size
-        if size > 1:
-            p.set(custom_size=True, width=size, height=size, bold=bold, align=align)
-        else:
-            p.set(normal_textsize=True, bold=bold, align=align)
+        # GS ! n for every size, normal included, so no earlier size can linger.
+        p.set(custom_size=True, width=size, height=size, bold=bold, align=align)
         safe = to_codepage(text, self.python_encoding)
         for line in wrap(safe, cols, indent=indent, first=first):
             p.text(line + "\n")

@@ -1,0 +1,130 @@
+"""A small ESC/POS reader for the tests: turns recorded bytes back into lines, QR codes and cuts.
+
+It knows exactly the commands the kiosk sends; anything else fails loudly, so a new command in
+the output is noticed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Line:
+    text: str
+    width: int       # character width multiplier
+    height: int
+    bold: bool
+    align: int
+
+
+@dataclass
+class Decoded:
+    lines: list[Line] = field(default_factory=list)
+    qr: list[str] = field(default_factory=list)
+    qr_sizes: list[int] = field(default_factory=list)
+    images: list[tuple[int, int]] = field(default_factory=list)   # (bytes per row, rows)
+    cuts: list[bytes] = field(default_factory=list)
+    codepages: list[int] = field(default_factory=list)
+    status_queries: int = 0
+    init: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def widest(self) -> int:
+        """Widest printed line in normal-size columns."""
+        return max((len(line.text) * line.width for line in self.lines), default=0)
+
+
+def decode(data: bytes, encoding: str = "cp858") -> Decoded:
+    out = Decoded()
+    i = 0
+    width = height = 1
+    bold = False
+    align = 0
+    current = bytearray()
+
+    def flush():
+        out.lines.append(Line(bytes(current).decode(encoding), width, height, bold, align))
+        current.clear()
+
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b == 0x0A:
+            flush()
+            i += 1
+        elif b == 0x1B:
+            c = data[i + 1]
+            if c == 0x40:
+                out.init += 1
+                width = height = 1
+                bold = False
+                i += 2
+            elif c == ord("t"):
+                out.codepages.append(data[i + 2])
+                i += 3
+            elif c == ord("!"):
+                width = 2 if data[i + 2] & 0x20 else 1
+                height = 2 if data[i + 2] & 0x10 else 1
+                i += 3
+            elif c == ord("E"):
+                bold = bool(data[i + 2])
+                i += 3
+            elif c == ord("a"):
+                align = data[i + 2]
+                i += 3
+            elif c in (ord("-"), ord("M"), ord("{"), ord("r"), ord("3")):
+                i += 3
+            elif c == ord("d"):
+                for _ in range(data[i + 2]):
+                    flush()
+                i += 3
+            elif c == ord("2"):
+                i += 2
+            else:
+                raise ValueError(f"unknown ESC command {data[i:i + 4]!r} at {i}")
+        elif b == 0x1D:
+            c = data[i + 1]
+            if c == ord("!"):
+                width = (data[i + 2] >> 4) + 1
+                height = (data[i + 2] & 0x0F) + 1
+                i += 3
+            elif c in (ord("B"), ord("b"), ord("|")):
+                i += 3
+            elif c == ord("V"):
+                if data[i + 2] in (0, 1, 48, 49):
+                    out.cuts.append(data[i:i + 3])
+                    i += 3
+                else:
+                    out.cuts.append(data[i:i + 4])
+                    i += 4
+            elif c == ord("(") and data[i + 2] == ord("k"):
+                size = data[i + 3] + 256 * data[i + 4]
+                body = data[i + 5:i + 5 + size]
+                cn, fn = body[0], body[1]
+                if cn == ord("1") and fn == 67:
+                    out.qr_sizes.append(body[2])
+                if cn == ord("1") and fn == 80:
+                    out.qr.append(body[3:].decode("utf-8"))
+                i += 5 + size
+            elif c == ord("v") and data[i + 2] == ord("0"):
+                xb = data[i + 4] + 256 * data[i + 5]
+                rows = data[i + 6] + 256 * data[i + 7]
+                out.images.append((xb, rows))
+                i += 8 + xb * rows
+            else:
+                raise ValueError(f"unknown GS command {data[i:i + 4]!r} at {i}")
+        elif b == 0x10 and data[i + 1] == 0x04:
+            out.status_queries += 1
+            i += 3
+        elif b < 0x20:
+            raise ValueError(f"unexpected control byte {b:#04x} at {i}")
+        else:
+            current.append(b)
+            i += 1
+    if current:
+        flush()
+    return out
