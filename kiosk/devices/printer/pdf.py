@@ -8,7 +8,7 @@ import unicodedata
 from .graphics import atkinson, pictogram_image, qr_pil
 
 # Sizes in points: body 16 pt gives a capital about 4 mm tall, as the kiosk's screen text.
-SIZES = {"site": 20, "meta": 13, "title": 28, "subtitle": 18, "heading": 20, "text": 16, "hint": 14,
+SIZES = {"site": 20, "meta": 14, "title": 28, "subtitle": 18, "heading": 20, "text": 16, "hint": 16,
          "item": 16, "caption": 15, "url": 12}
 MARGIN = 18  # mm
 BOX = 6.5    # mm, side of a box to tick
@@ -26,6 +26,7 @@ def render_pdf(receipt) -> bytes:
     from fpdf import FPDF
 
     logging.getLogger("fpdf").setLevel(logging.ERROR)  # missing glyphs are reported per character
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting chatter
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
@@ -94,11 +95,11 @@ def render_pdf(receipt) -> bytes:
                 pdf.image(image, x=MARGIN, y=y, w=side, h=side)
             pdf.set_xy(MARGIN + side + 6, y + 4)
             pdf.set_font("Atkinson", "", SIZES["caption"])
-            pdf.multi_cell(width - side - 6, SIZES["caption"] * 0.5, _clean(block.text),
-                           new_x="LEFT", new_y="NEXT")
-            pdf.ln(2)
+            pdf.multi_cell(width - side - 6, SIZES["caption"] * 0.5, _clean(block.text), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_xy(MARGIN + side + 6, pdf.get_y() + 2)
             pdf.set_font("Atkinson", "", SIZES["url"])
-            pdf.multi_cell(width - side - 6, SIZES["url"] * 0.5, _clean(block.url), new_x="LMARGIN",
-                           new_y="NEXT")
+            pdf.multi_cell(width - side - 6, SIZES["url"] * 0.5, _clean(block.url), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
             pdf.set_y(max(pdf.get_y(), y + side) + 3)
     return bytes(pdf.output())
