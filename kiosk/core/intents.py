@@ -350,8 +350,18 @@ class IntentMatcher:
                         continue
                     matches.setdefault(phrase.intent, []).append((phrase.weight * factor, positions, phrase))
 
+        # a match inside a longer match of another id is no evidence for it: in "carte vitale",
+        # "carte" says nothing about the identity card
+        spans = [m[1] for found in matches.values() for m in found if len(m[1]) > 1]
+        if spans:
+            for intent in list(matches):
+                matches[intent] = [m for m in matches[intent]
+                                   if not any(m[1] < other for other in spans)]
+
         result: dict[str, float] = {}
         for intent, found in matches.items():
+            if not found:
+                continue
             # a "=" phrase counts only if the utterance says nothing else than this id's phrases
             # ("oui d'accord" is fine, "aide au logement" is not a call for help)
             said = frozenset().union(*(pos for _, pos, _ in found))
