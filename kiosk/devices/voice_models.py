@@ -1,0 +1,256 @@
+"""Vosk models per language: a registry with pinned archives, install, verify.
+
+Models live in `paths.data_dir()/models/<lang>/` (the archive's top folder removed). An archive
+is installed only when its SHA-256 is the pinned one (or the one given explicitly for an archive
+the registry does not know), is extracted in a temporary folder next to the target, checked for
+the files vosk needs, then moved into place — a failed install never leaves half a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tarfile
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk import paths
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    lang: str
+    name: str
+    url: str
+    sha256: str
+    size: int  # bytes of the archive
+
+
+# SHA-256 of the archives published at alphacephei.com/vosk/models (small, dynamic-graph models:
+# the only ones where grammars work).
+REGISTRY: dict[str, ModelSpec] = {
+    spec.lang: spec
+    for spec in (
+        ModelSpec("fr", "vosk-model-small-fr-0.22",
+                  "https://alphacephei.com/vosk/models/vosk-model-small-fr-0.22.zip",
+                  "cabf6180e177eb9b3a9a9d43a437bd5e549f3a7d09525e5d69a3fed787be12ad", 42233323),
+        ModelSpec("en", "vosk-model-small-en-us-0.15",
+                  "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip",
+                  "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498", 41205931),
+        ModelSpec("es", "vosk-model-small-es-0.42",
+                  "https://alphacephei.com/vosk/models/vosk-model-small-es-0.42.zip",
+                  "09b239888f633ef2f0b4e09736e3d9936acfd810bc65d53fad45261762c6511f", 39817833),
+        ModelSpec("de", "vosk-model-small-de-0.15",
+                  "https://alphacephei.com/vosk/models/vosk-model-small-de-0.15.zip",
+                  "b7e53c90b1f0a38456f4cd62b366ecd58803cd97cd42b06438e2c131713d5e43", 46499967),
+        ModelSpec("ru", "vosk-model-small-ru-0.22",
+                  "https://alphacephei.com/vosk/models/vosk-model-small-ru-0.22.zip",
+                  "961d5ff98a17f4aa6de69864d0aa71fa5bac682301d2b5d17a3f24c5c99a46d4", 46236750),
+    )
+}
+
+# What vosk needs to load a model: the acoustic model, its features config, and a graph
+# (dynamic Gr.fst + HCLr.fst for small models, or a static HCLG.fst).
+REQUIRED = ("am/final.mdl", "conf/model.conf")
+GRAPHS = (("graph/Gr.fst", "graph/HCLr.fst"), ("graph/HCLG.fst",))
+MARKER = ".kiosk-model.json"
+
+
+class ModelError(Exception):
+    """A model cannot be installed or used; the message says why, in a sentence."""
+
+
+def models_dir() -> Path:
+    return paths.data_dir() / "models"
+
+
+def model_path(lang: str) -> Path:
+    return models_dir() / lang
+
+
+def missing_files(path: Path) -> list[str]:
+    """What a model directory lacks for vosk to load it (empty list: looks complete)."""
+    path = Path(path)
+    if not path.is_dir():
+        return ["(the folder itself)"]
+    missing = [f for f in REQUIRED if not (path / f).is_file()]
+    if not any(all((path / f).is_file() for f in graph) for graph in GRAPHS):
+        missing.append("graph/Gr.fst + graph/HCLr.fst (or graph/HCLG.fst)")
+    return missing
+
+
+def check_model_dir(path: Path) -> str | None:
+    """None if the folder looks like a usable vosk model, else a sentence saying what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        return f"No voice model is installed ({path} does not exist)."
+    missing = missing_files(path)
+    if missing:
+        return f"The voice model in {path} is incomplete: missing {', '.join(missing)}."
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def installed() -> list[dict]:
+    """One entry per language folder under models/: lang, path, name, problem (or None)."""
+    out = []
+    base = models_dir()
+    langs = sorted(set(REGISTRY) | ({p.name for p in base.iterdir() if p.is_dir()} if base.is_dir() else set()))
+    for lang in langs:
+        path = model_path(lang)
+        info = {"lang": lang, "path": str(path), "installed": path.is_dir(),
+                "pinned": REGISTRY[lang].name if lang in REGISTRY else None}
+        if path.is_dir():
+            marker = path / MARKER
+            if marker.is_file():
+                try:
+                    info.update({k: v for k, v in json.loads(marker.read_text()).items()
+                                 if k in ("name", "sha256", "source")})
+                except (OSError, ValueError):
+                    pass
+            info["problem"] = check_model_dir(path)
+        out.append(info)
+    return out
+
+
+def _download(url: str, dest: Path, timeout: float = 60.0) -> None:
+    import requests
+
+    log.info("downloading %s", url)
+    with requests.get(url, stream=True, timeout=timeout) as r:
+        r.raise_for_status()
+        with open(dest, "wb") as f:
+            for chunk in r.iter_content(chunk_size=1 << 20):
+                f.write(chunk)
+
+
+def _safe_members(names: list[str]) -> None:
+    for name in names:
+        p = Path(name)
+        if p.is_absolute() or ".." in p.parts:
+            raise ModelError(f"The archive holds a file outside its folder ({name}); refused.")
+
+
+def _extract(archive: Path, into: Path) -> None:
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as z:
+            _safe_members(z.namelist())
+            z.extractall(into)
+    elif tarfile.is_tarfile(archive):
+        with tarfile.open(archive) as t:
+            members = t.getmembers()
+            _safe_members([m.name for m in members])
+            if any(m.issym() or m.islnk() or m.isdev() for m in members):
+                raise ModelError("The archive holds links or device files; refused.")
+            t.extractall(into, filter="data")
+    else:
+        raise ModelError(f"{archive.name} is neither a zip nor a tar archive.")
+
+
+def _model_root(folder: Path) -> Path:
+    """The folder inside an extracted archive that holds am/ and conf/."""
+    if (folder / "am").is_dir():
+        return folder
+    subdirs = [p for p in folder.iterdir() if p.is_dir()]
+    if len(subdirs) == 1 and (subdirs[0] / "am").is_dir():
+        return subdirs[0]
+    return folder
+
+
+def install(lang: str, source: str | None = None, sha256: str | None = None) -> Path:
+    """Install the model for `lang` from a local archive or an URL (default: the pinned URL).
+
+    The archive's SHA-256 must equal `sha256` when given, else the registry's pinned value; an
+    archive with no known checksum is refused."""
+    spec = REGISTRY.get(lang)
+    expected = (sha256 or (spec.sha256 if spec else "")).lower()
+    if not expected:
+        raise ModelError(f"No pinned checksum for language {lang!r}: give --sha256.")
+    source = source or (spec.url if spec else None)
+    target = model_path(lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{lang}-install-") as tmp:
+        tmp = Path(tmp)
+        if source.startswith(("http://", "https://")):
+            archive = tmp / "download"
+            try:
+                _download(source, archive)
+            except Exception as exc:  # network errors come in many classes
+                raise ModelError(f"Could not download {source}: {exc}") from exc
+        else:
+            archive = Path(source)
+            if not archive.is_file():
+                raise ModelError(f"No archive at {archive}.")
+        digest = sha256_of(archive)
+        if digest != expected:
+            raise ModelError(f"Checksum mismatch for {source}: got {digest}, expected {expected}; "
+                             "the archive was not installed.")
+        out = tmp / "extract"
+        out.mkdir()
+        try:
+            _extract(archive, out)
+        except (zipfile.BadZipFile, tarfile.TarError, OSError) as exc:
+            raise ModelError(f"Could not unpack {archive.name}: {exc}") from exc
+        root = _model_root(out)
+        problem = check_model_dir(root)
+        if problem:
+            raise ModelError(f"The archive is not a usable vosk model. {problem}")
+        name = root.name if root != out else (spec.name if spec else lang)
+        (root / MARKER).write_text(json.dumps({"name": name, "sha256": digest, "source": str(source)}))
+        old = tmp / "previous"
+        if target.exists():
+            target.rename(old)
+        root.rename(target)
+    log.info("voice model for %s installed in %s", lang, target)
+    return target
+
+
+def verify(lang: str | None = None, path: Path | None = None, wav: Path | None = None) -> dict:
+    """Load the model and run a short recognition (on `wav`, else one second of silence).
+
+    Returns {"ok", "path", "load_s", "text", "problem"}; never raises for a bad model."""
+    import time
+    import wave
+
+    path = Path(path) if path else model_path(lang or "fr")
+    result = {"ok": False, "path": str(path), "load_s": None, "text": None, "problem": None}
+    problem = check_model_dir(path)
+    if problem:
+        result["problem"] = problem
+        return result
+    try:
+        import vosk
+
+        from kiosk.devices.listener import load_model  # the process-wide shared model
+
+        t0 = time.perf_counter()
+        model = load_model(path)
+        result["load_s"] = round(time.perf_counter() - t0, 2)
+        rec = vosk.KaldiRecognizer(model, 16000)
+        if wav:
+            with wave.open(str(wav), "rb") as w:
+                if w.getframerate() != 16000 or w.getnchannels() != 1 or w.getsampwidth() != 2:
+                    raise ModelError(f"{wav} must be 16 kHz mono 16-bit PCM.")
+                data = w.readframes(w.getnframes())
+        else:
+            data = b"\0\0" * 16000
+        for i in range(0, len(data), 8000):
+            rec.AcceptWaveform(data[i:i + 8000])
+        result["text"] = json.loads(rec.FinalResult()).get("text", "")
+        result["ok"] = True
+    except Exception as exc:  # vosk raises plain Exception for a corrupt model
+        result["problem"] = f"The voice model in {path} could not be loaded: {exc}"
+    return result
