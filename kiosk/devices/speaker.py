@@ -162,6 +162,7 @@ class Speaker:
         cache_dir: str | Path | None = None,
         on_state: StateCallback | None = None,
         python: Iterable[str] | None = None,
+        check_player: bool = True,
     ):
         if rate not in RATES_WPM:
             raise ValueError(f"speech rate must be one of {sorted(RATES_WPM)}, got {rate!r}")
@@ -174,6 +175,7 @@ class Speaker:
         self.player = player_argv(player)
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._python = list(python) if python else [sys.executable]
+        self._check_player = check_player
         self._lock = threading.RLock()
         self._out: queue.Queue = queue.Queue()
         self._proc: subprocess.Popen | None = None
@@ -505,7 +507,7 @@ class Speaker:
         }
 
     def _supervise(self) -> None:
-        probe = self._problem is None
+        probe = self._problem is None and self._check_player
         while not self._closed:
             try:
                 proc = self._spawn()

@@ -30,6 +30,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import wave
@@ -47,10 +48,16 @@ def base_language(lang: str) -> str:
     return (lang or "").strip().lower().replace("_", "-").split("-")[0]
 
 
-def split_first_sentence(text: str) -> list[str]:
-    """[first sentence, the rest] so the first sound only waits for one sentence's synthesis."""
-    parts = SENTENCE_END.split(text.strip(), maxsplit=1)
-    return [p for p in parts if p.strip()]
+def split_first_sentence(text: str, min_chars: int = 6) -> list[str]:
+    """[first sentence, the rest] so the first sound only waits for one sentence's synthesis.
+
+    A "sentence" shorter than `min_chars` ("M.", "Mme.") is not split off.
+    """
+    text = text.strip()
+    for match in SENTENCE_END.finditer(text):
+        if match.start() >= min_chars:
+            return [p for p in (text[: match.start()], text[match.end():]) if p.strip()]
+    return [text] if text else []
 
 
 def write_silence(path: str, seconds: float) -> None:
@@ -101,7 +108,7 @@ class Playback:
             stderr=subprocess.PIPE,
             text=True,
         )
-        events.emit("player_started", t=self.started, utt=utt)
+        events.emit("player_started", t=self.started, utt=utt, pid=self.proc.pid)
         threading.Thread(target=self._watch, name="speech-player-watch", daemon=True).start()
 
     def _watch(self) -> None:
@@ -142,6 +149,7 @@ class Worker:
     def __init__(self, events: Events):
         self.events = events
         self.engine = None
+        self.espeak = None
         self.voices = []
         self.voice_by_lang: dict[str, str] = {}
         self.warned_langs: set[str] = set()
@@ -167,8 +175,12 @@ class Worker:
             self.events.emit("fatal", key=key, detail=f"{type(exc).__name__}: {exc}")
             return False
         try:
+            from pyttsx3.drivers import _espeak  # noqa: PLC0415
+
+            self.espeak = _espeak
             self.engine = pyttsx3.init("espeak")
             self.voices = list(self.engine.getProperty("voices"))
+            self.warm_up()
         except Exception as exc:
             self.events.emit("fatal", key="no_synthesis", detail=f"{type(exc).__name__}: {exc}")
             return False
@@ -199,22 +211,59 @@ class Worker:
         self.voice_by_lang[base] = choice
         return choice
 
+    def settle(self, timeout: float = 2.0) -> None:
+        """Wait until espeak-ng's own queue is empty.
+
+        pyttsx3 initialises espeak-ng in asynchronous (retrieval) mode: a voice, rate or volume
+        change is queued inside espeak-ng, and pyttsx3's runAndWait calls espeak_Cancel when
+        espeak-ng still looks busy, which silently drops those pending changes (the text is then
+        read with the previous voice or rate) or even the text itself. Waiting here makes every
+        synthesis use the settings asked for. It costs well under a millisecond.
+        """
+        deadline = time.monotonic() + timeout
+        while self.espeak.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.0005)
+
+    def warm_up(self) -> None:
+        """One throw-away synthesis, so pyttsx3's command queue is idle.
+
+        A fresh pyttsx3 engine is "busy" until its first loop: property changes made before are
+        only queued in pyttsx3 and reach espeak-ng inside runAndWait, right before the cancel
+        described in settle(), so about one first utterance in six came out with the wrong voice
+        or rate, or cut short.
+        """
+        fd, path = tempfile.mkstemp(suffix=".wav", prefix="kiosk-warm-")
+        os.close(fd)
+        try:
+            self.engine.save_to_file(".", path)
+            self.engine.runAndWait()
+            self.settle()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
     def synth(self, text: str, lang: str, path: str) -> bool:
         engine = self.engine
+        if engine.isBusy():
+            self.warm_up()
         voice = self.voice_for(lang)
-        if voice:
-            engine.setProperty("voice", voice)
-        engine.setProperty("rate", int(self.rate_wpm))
-        engine.setProperty("volume", float(self.volume))
         tmp = f"{path}.part.wav"
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        engine.save_to_file(text, tmp)
-        engine.runAndWait()
-        if not os.path.exists(tmp):
-            return False
-        os.replace(tmp, path)
-        return True
+        for _attempt in range(2):
+            self.settle()
+            if voice:
+                engine.setProperty("voice", voice)
+            engine.setProperty("rate", int(self.rate_wpm))
+            engine.setProperty("volume", float(self.volume))
+            self.settle()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            engine.save_to_file(text, tmp)
+            engine.runAndWait()
+            self.settle()
+            if os.path.exists(tmp):
+                os.replace(tmp, path)
+                return True
+        return False
 
     def cache_path(self, text: str, lang: str) -> str:
         key = "\x1f".join(
