@@ -1,0 +1,21 @@
+"""`kiosk run`: start the kiosk (demo defaults when no --config is given)."""
+
+from __future__ import annotations
+
+from kiosk.commands import config_or_exit
+
+
+def register(sub) -> None:
+    run = sub.add_parser("run", help="start the kiosk; without --config it runs the demo")
+    run.add_argument("--fullscreen", action="store_true", help="full screen, for a real device")
+    run.add_argument("--orientation", choices=("portrait", "landscape"), help="override the config")
+    run.set_defaults(func=run_kiosk)
+
+
+def run_kiosk(args) -> int:
+    config = config_or_exit(args)
+    from kiosk.app import create_app
+
+    app = create_app(config, fullscreen=args.fullscreen or None, orientation=args.orientation)
+    app.run()
+    return 0

@@ -1,0 +1,35 @@
+"""A citizen's session: held in memory only, wiped at the end, on timeout and on crash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass
+class Session:
+    """Everything the kiosk knows about the person in front of it. Never written anywhere."""
+
+    language: str = "fr"
+    text_step: int = 0            # 0, 1, 2: the three text sizes
+    high_contrast: bool = False
+    voice_on: bool = True
+    explore_by_touch: bool = False
+    theme: str | None = None
+    demarche: str | None = None
+    help_level: str | None = None  # urgent | guide | teach
+    step: int = 0
+    outcome: str | None = None     # done | stuck | mediator | abandoned
+    satisfaction: int | None = None  # 1..5
+    reason: str | None = None        # one of the fixed reason ids, never free text
+    mediator_called: bool = False
+    history: list[tuple[str, dict]] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return bool(self.history)
+
+    def wipe(self, default_language: str) -> None:
+        """Forget everything, in place, back to a new citizen's defaults."""
+        fresh = Session(language=default_language)
+        for f in fields(self):
+            setattr(self, f.name, getattr(fresh, f.name))

@@ -1,0 +1,82 @@
+"""Kivy set-up that must happen before Kivy creates its window, and a virtual display if none."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from kiosk import paths
+
+log = logging.getLogger(__name__)
+_xvfb: subprocess.Popen | None = None
+
+
+def ensure_display(width: int = 1920, height: int = 1920) -> None:
+    """Start Xvfb on a free display when there is no DISPLAY (CI, audit, screenshots)."""
+    global _xvfb
+    if os.environ.get("DISPLAY") or _xvfb is not None:
+        return
+    xvfb = shutil.which("Xvfb")
+    if not xvfb:
+        raise RuntimeError("No display and no Xvfb: install the xvfb package or run on a screen.")
+    for number in range(90, 140):
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        proc = subprocess.Popen(
+            [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists():
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            os.environ["DISPLAY"] = f":{number}"
+            _xvfb = proc
+            import atexit
+            atexit.register(stop_display)
+            log.info("started Xvfb on :%d", number)
+            return
+    raise RuntimeError("Could not start Xvfb on any display from :90 to :139.")
+
+
+def stop_display() -> None:
+    global _xvfb
+    if _xvfb is not None:
+        _xvfb.terminate()
+        try:
+            _xvfb.wait(5)
+        except subprocess.TimeoutExpired:
+            _xvfb.kill()
+        _xvfb = None
+
+
+def prepare_kivy(width: int, height: int, fullscreen: bool = False) -> None:
+    """Configure Kivy (window, input, logging) before any window exists."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_HOME", str(paths.data_dir() / "kivy"))
+    os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
+    os.environ.setdefault("KIVY_WINDOW", "sdl2")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "resizable", "1")
+    Config.set("graphics", "multisamples", "0")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "system")
+    # One finger, one event: a touchscreen reaches us as the X pointer only. The sysfs probe would
+    # deliver every tap a second time, and multitouch emulation would draw red dots.
+    for option in list(Config.options("input")) if Config.has_section("input") else []:
+        Config.remove_option("input", option)
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("postproc", "double_tap_time", "250")

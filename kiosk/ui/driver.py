@@ -1,0 +1,119 @@
+"""Drive the real app without App.run(): pump frames, inject touches and keys, take screenshots.
+
+Used by the UI tests, `kiosk screenshots`, `kiosk audit` and the benchmarks.
+"""
+
+from __future__ import annotations
+
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+
+from kiosk.ui.widgets.controls import KioskButton
+from kiosk.ui.widgets.tree import ancestors
+
+
+class ManualClock:
+    """A clock the driver moves forward, so repeated-tap filtering and timeouts are testable."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class AppDriver:
+    def __init__(self, app, clock: ManualClock | None = None):
+        self.app = app
+        self.clock = clock
+
+    def start(self) -> "AppDriver":
+        self.app._run_prepare()
+        self.pump(5)
+        return self
+
+    def stop(self) -> None:
+        self.app.stop()
+        self.pump(2)
+
+    def pump(self, frames: int = 3) -> None:
+        for _ in range(frames):
+            EventLoop.idle()
+
+    # ---- looking -------------------------------------------------------------------------------
+
+    @property
+    def screen_name(self) -> str:
+        return self.app.screens.current
+
+    def visible_buttons(self) -> list[KioskButton]:
+        return [w for w in self.app.root.walk(restrict=False)
+                if isinstance(w, KioskButton) and is_visible(w)]
+
+    def button(self, action_id: str) -> KioskButton:
+        for button in self.visible_buttons():
+            if button.action_id == action_id:
+                return button
+        raise LookupError(f"no visible button {action_id!r} on {self.screen_name}: "
+                          f"{[b.action_id for b in self.visible_buttons()]}")
+
+    def visible_texts(self) -> list[str]:
+        from kivy.uix.label import Label
+        return [w.text for w in self.app.root.walk(restrict=False)
+                if isinstance(w, Label) and w.text and is_visible(w) and w.font_name != "Lucide"]
+
+    # ---- acting --------------------------------------------------------------------------------
+
+    def tap_at(self, x: float, y: float) -> None:
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(1)
+        touch.touch_up()
+        self.pump(3)
+
+    def tap(self, target, wait: float = 1.0) -> None:
+        """Touch a widget (or the visible button with that action id) in its middle."""
+        widget = self.button(target) if isinstance(target, str) else target
+        if self.clock is not None:
+            self.clock.advance(wait)
+        self.app.current_screen().show_widget(widget)
+        self.pump(1)
+        x, y = widget.to_window(*widget.center)
+        self.tap_at(x, y)
+
+    def key(self, keycode: int, modifiers=(), wait: float = 1.0) -> None:
+        if self.clock is not None:
+            self.clock.advance(wait)
+        Window.dispatch("on_key_down", keycode, 0, None, list(modifiers))
+        Window.dispatch("on_key_up", keycode, 0)
+        self.pump(3)
+
+    def act(self, action_id: str) -> None:
+        """Send an event as the app would from a control (for tours, not for input tests)."""
+        if self.clock is not None:
+            self.clock.advance(1.0)
+        self.app.on_action(action_id)
+        self.pump(3)
+
+    def resize(self, width: int, height: int) -> None:
+        Window.size = (width, height)
+        self.pump(6)
+
+    def screenshot(self, path) -> None:
+        self.pump(2)
+        self.app.root.export_to_png(str(path))
+
+
+def is_visible(widget) -> bool:
+    """On screen: every ancestor shown, no zero size, not inside a hidden overlay or screen."""
+    from kivy.uix.screenmanager import Screen
+    for node in (widget, *ancestors(widget)):
+        if getattr(node, "opacity", 1) == 0 or node.width <= 1 or node.height <= 1:
+            return False
+        if isinstance(node, Screen) and node.manager is not None and node.manager.current_screen is not node:
+            return False
+    return True

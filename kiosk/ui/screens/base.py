@@ -1,0 +1,83 @@
+"""BaseScreen: draws a screen model. Each screen sets its layout in its own .kv file."""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+from kiosk.core.journey import ScreenModel
+from kiosk.ui.widgets.content import build_block
+from kiosk.ui.widgets.controls import KioskButton, TileButton
+from kiosk.ui.widgets.tree import ancestors
+
+
+class BaseScreen(Screen):
+    """Renders blocks into a scrolling body and actions into a grid.
+
+    Layout knobs set by each screen's kv rule: `portrait_cols` / `landscape_cols` for the
+    actions grid, `actions_in_body` to put the actions inside the scrolling part.
+    """
+
+    title = StringProperty("")
+    portrait_cols = NumericProperty(1)
+    landscape_cols = NumericProperty(2)
+    actions_in_body = BooleanProperty(False)
+    tile_buttons = BooleanProperty(False)
+    overflow = BooleanProperty(False)
+    bg_color = ListProperty([1, 1, 1, 1])
+    scroll_up_label = StringProperty("")
+    scroll_down_label = StringProperty("")
+
+    def on_kv_post(self, base_widget):
+        # A strong reference: the grid moves between the body and the fixed area.
+        self.actions_grid = self.ids.actions.__self__
+
+    def render(self, model: ScreenModel, scroll_labels: tuple[str, str]) -> None:
+        self.title = model.title
+        self.scroll_up_label, self.scroll_down_label = scroll_labels
+        body, actions, nav = self.ids.body, self.actions_grid, self.ids.nav
+        for box in (body, actions, nav):
+            box.clear_widgets()
+        if actions.parent is not None:
+            actions.parent.remove_widget(actions)
+        for block in model.blocks:
+            body.add_widget(build_block(block))
+        (body if self.actions_in_body else self.ids.fixed_actions).add_widget(actions)
+        self._action_buttons = [self._button(a, actions, tile=self.tile_buttons or a.kind == "face")
+                                for a in model.actions]
+        self._nav_buttons = [self._button(a, nav) for a in model.nav]
+        nav.cols = max(1, len(model.nav))
+        self.ids.scroller.scroll_y = 1
+        Clock.schedule_once(self._check_overflow, 0)
+
+    @staticmethod
+    def _button(action, parent, tile: bool = False) -> KioskButton:
+        button = (TileButton if tile else KioskButton)(
+            action_id=action.id, label=action.label, detail=action.detail, icon=action.icon, kind=action.kind)
+        parent.add_widget(button)
+        return button
+
+    def _check_overflow(self, *_):
+        scroller = self.ids.scroller
+        self.overflow = self.ids.body_box.minimum_height > scroller.height + 1
+
+    def focusables(self) -> list[KioskButton]:
+        """Controls in reading order: content choices, scroll buttons, then navigation."""
+        scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []
+        return self._action_buttons + scroll + self._nav_buttons
+
+    def scroll_page(self, direction: int) -> None:
+        """Move the body by most of a page: +1 down, -1 up (taps, never drags)."""
+        scroller, content = self.ids.scroller, self.ids.body_box
+        hidden = content.minimum_height - scroller.height
+        if hidden <= 0:
+            return
+        step = scroller.height * 0.8 / hidden
+        scroller.scroll_y = min(1.0, max(0.0, scroller.scroll_y - direction * step))
+
+    def show_widget(self, widget) -> None:
+        """Scroll so that a focused widget inside the body is visible."""
+        if widget.parent is not None and self.ids.body_box in ancestors(widget):
+            self.ids.scroller.scroll_to(widget, padding=20, animate=False)
+

@@ -1,0 +1,7 @@
+"""The mediator has been called: what happens now."""
+
+from kiosk.ui.screens.base import BaseScreen
+
+
+class MediatorScreen(BaseScreen):
+    pass

@@ -1,0 +1,41 @@
+"""The accessibility bar, fixed at the top of every screen."""
+
+from __future__ import annotations
+
+from kivy.properties import ListProperty
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.ui.widgets.controls import KioskButton
+
+
+class BarButton(KioskButton):
+    """A compact bar control: pictogram above a short label and its state."""
+
+    def parent_target(self) -> float:
+        from kivy.app import App
+        return App.get_running_app().target_px
+
+
+class AccessibilityBar(GridLayout):
+    bg_color = ListProperty([0, 0, 0, 1])
+
+    def show(self, actions) -> list[KioskButton]:
+        self.clear_widgets()
+        buttons = []
+        for action in actions:
+            button = BarButton(action_id=action.id, label=action.label, detail=action.detail,
+                               icon=action.icon, kind=action.kind)
+            button.bind(minimum_height=self._equalise)
+            self.add_widget(button)
+            buttons.append(button)
+        self.cols = len(buttons)
+        self._equalise()
+        return buttons
+
+    def _equalise(self, *_):
+        """Every bar button as tall as the tallest, so the bar reads as one row."""
+        buttons = list(self.children)
+        if buttons:
+            tallest = max(max(b.minimum_height, b.parent_target()) for b in buttons)
+            for button in buttons:
+                button.height = tallest

@@ -1,0 +1,62 @@
+"""Widgets for the content blocks of a screen model (text, notice, lists, steps, hard words)."""
+
+from __future__ import annotations
+
+from kivy.factory import Factory
+from kivy.properties import ListProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+
+from kiosk.core.journey import Block
+
+
+class BodyText(Label):
+    """A wrapped paragraph whose height follows its text."""
+
+
+class BlockTitle(Label):
+    pass
+
+
+class ScreenTitle(Label):
+    pass
+
+
+class ListItem(BoxLayout):
+    """One line of a list: a marker (box to tick, step number, bullet) and its text."""
+
+    marker = StringProperty("")
+    marker_font = StringProperty("Atkinson")
+    text = StringProperty("")
+
+
+class BlockView(BoxLayout):
+    """A card showing one Block; `bg_color` is read by the audit for contrast."""
+
+    bg_color = ListProperty([0, 0, 0, 0])
+
+
+class NoticeView(BlockView):
+    pass
+
+
+def build_block(block: Block) -> BoxLayout:
+    """The widget tree for one content block."""
+    from kiosk.ui.widgets.controls import icon_glyph
+
+    view = NoticeView() if block.kind == "notice" else BlockView()
+    if block.title:
+        view.add_widget(BlockTitle(text=block.title))
+    for number, item in enumerate(block.items, 1):
+        if block.kind == "checklist":
+            view.add_widget(ListItem(marker=icon_glyph("square"), marker_font="Lucide", text=item))
+        elif block.kind == "steps":
+            view.add_widget(ListItem(marker=f"{number}.", text=item))
+        elif block.kind in ("list", "words"):
+            view.add_widget(ListItem(marker="•", text=item))
+        else:
+            view.add_widget(BodyText(text=item))
+    return view
+
+
+Factory.register("BodyText", cls=BodyText)

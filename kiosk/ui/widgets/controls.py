@@ -1,0 +1,51 @@
+"""KioskButton: the one touch target of the kiosk, with pictogram, label, focus ring and speech label."""
+
+from __future__ import annotations
+
+import json
+
+from kivy.app import App
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk import paths
+
+_CODEPOINTS: dict[str, int] | None = None
+
+
+def icon_glyph(name: str) -> str:
+    """The Lucide font character for an icon name ('' when unknown or empty)."""
+    global _CODEPOINTS
+    if _CODEPOINTS is None:
+        _CODEPOINTS = json.loads((paths.FONTS_DIR / "lucide-codepoints.json").read_text())
+    code = _CODEPOINTS.get(name)
+    return chr(code) if code else ""
+
+
+class KioskButton(ButtonBehavior, BoxLayout):
+    """A large button sending `action_id` to the app on a single tap (or Enter when focused)."""
+
+    action_id = StringProperty("")
+    label = StringProperty("")
+    detail = StringProperty("")
+    icon = StringProperty("")
+    kind = StringProperty("normal")
+    focused = BooleanProperty(False)
+    text_align = StringProperty("left")
+    icon_scale = NumericProperty(1.0)
+    bg_color = ListProperty([0, 0, 0, 0])
+    fg_color = ListProperty([0, 0, 0, 1])
+    border_color = ListProperty([0, 0, 0, 1])
+
+    @property
+    def speech(self) -> str:
+        """What the speaker says for this control."""
+        return f"{self.label}. {self.detail}" if self.detail else self.label
+
+    def on_release(self):
+        App.get_running_app().on_action(self.action_id, source=self)
+
+
+class TileButton(KioskButton):
+    """A tile: large pictogram above its word (subjects, satisfaction faces)."""
