@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import ListProperty
+from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.widgets.controls import KioskButton
@@ -18,6 +18,7 @@ class BarButton(KioskButton):
 
 class AccessibilityBar(GridLayout):
     bg_color = ListProperty([0, 0, 0, 1])
+    row_height = NumericProperty(0)
 
     def show(self, actions) -> list[KioskButton]:
         self.clear_widgets()
@@ -36,6 +37,4 @@ class AccessibilityBar(GridLayout):
         """Every bar button as tall as the tallest, so the bar reads as one row."""
         buttons = list(self.children)
         if buttons:
-            tallest = max(max(b.minimum_height, b.parent_target()) for b in buttons)
-            for button in buttons:
-                button.height = tallest
+            self.row_height = max(max(b.minimum_height, b.parent_target()) for b in buttons)
