@@ -100,7 +100,7 @@ NORMAL = Palette(
     primary="#000091", on_primary="#FFFFFF",
     secondary="#E3E3FD", on_secondary="#000091",
     urgent="#B60000", on_urgent="#FFFFFF",
-    border="#000091", focus="#C04000",
+    border="#000091", focus="#D35400",
     bar="#1E1E50", on_bar="#FFFFFF",
     alert="#FFF1C2", on_alert="#161616",
 )

@@ -130,8 +130,11 @@ class Journey:
         handler(arg)
         return self.screen()
 
+    _NAV_FIELDS = ("theme", "demarche", "help_level", "step")
+
     def _go(self, name: str, **params) -> None:
-        self.session.history.append((self.screen_name, {"step": self.session.step}))
+        s = self.session
+        s.history.append((self.screen_name, {k: getattr(s, k) for k in self._NAV_FIELDS}))
         self.screen_name = name
         for key, value in params.items():
             setattr(self.session, key, value)
@@ -195,7 +198,8 @@ class Journey:
             return
         name, params = self.session.history.pop()
         self.screen_name = name
-        self.session.step = params.get("step", 0)
+        for key, value in params.items():
+            setattr(self.session, key, value)
 
     def _on_end(self, _):
         self._go("end")
@@ -278,10 +282,14 @@ class Journey:
         return self.translator.gettext(message)
 
     def _text(self):
+        if self.session.demarche not in self.catalogue.demarches:
+            raise ValueError("this event needs a démarche")
         return self.catalogue.demarches[self.session.demarche].text(self.session.language)
 
     def screen(self) -> ScreenModel:
-        model = getattr(self, "_screen_" + self.screen_name)()
+        return self._localised(getattr(self, "_screen_" + self.screen_name)())
+
+    def _localised(self, model: ScreenModel) -> ScreenModel:
         model.you_can = self._("You can touch:")
         return model
 
@@ -450,25 +458,25 @@ class Journey:
     def timeout_warning(self, seconds_left: int, can_extend: bool) -> ScreenModel:
         _ = self._
         actions = [Action("more-time", _("I need more time"), "hourglass", "primary")] if can_extend else []
-        return ScreenModel(
+        return self._localised(ScreenModel(
             "timeout", _("Are you still there?"),
             [Block("text", items=(_("Without an answer, everything will be erased in {n} seconds.")
                                   .format(n=seconds_left),))],
             actions,
-        )
+        ))
 
     def help_called(self) -> ScreenModel:
         _ = self._
-        return ScreenModel(
+        return self._localised(ScreenModel(
             "help", _("The mediator has been called"),
             [Block("text", items=(_("Stay here. A person is coming to help you."),))],
             [Action("dismiss", _("OK"), "check", "primary")],
-        )
+        ))
 
     def message(self, title: str, text: str) -> ScreenModel:
         """A short message with an OK button (printer missing, device fault…)."""
-        return ScreenModel("message", title, [Block("text", items=(text,))],
-                           [Action("dismiss", self._("OK"), "check", "primary")])
+        return self._localised(ScreenModel("message", title, [Block("text", items=(text,))],
+                                           [Action("dismiss", self._("OK"), "check", "primary")]))
 
     def accessibility_bar(self) -> list[Action]:
         """The fixed bar on every screen, first screen included."""

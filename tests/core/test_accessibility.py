@@ -101,11 +101,7 @@ def test_focus_ring_and_borders_against_backgrounds(pal, bg):
         assert max(contrast_ratio(pal.rgba(fill), behind), contrast_ratio(pal.rgba(border), behind)) >= 3.0
 
 
-@pytest.mark.parametrize("pal", [
-    pytest.param(NORMAL, marks=pytest.mark.xfail(
-        reason="NORMAL.focus #C04000 on NORMAL.bar #1E1E50 is 2.93:1 < 3:1: the focus ring around the "
-               "accessibility bar's buttons is too faint", strict=True)),
-    HIGH_CONTRAST], ids=["normal", "high"])
+@pytest.mark.parametrize("pal", [NORMAL, HIGH_CONTRAST], ids=["normal", "high"])
 def test_focus_ring_on_the_accessibility_bar(pal):
     assert contrast_ratio(pal.rgba("focus"), pal.rgba("bar")) >= 3.0
 

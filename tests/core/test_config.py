@@ -205,8 +205,6 @@ def test_a_directory_instead_of_a_file_cannot_be_read(tmp_path):
     assert info.value.problems[0].startswith(f"{tmp_path}: cannot be read")
 
 
-@pytest.mark.xfail(reason="load_config catches OSError only: a file that is not UTF-8 raises "
-                   "UnicodeDecodeError instead of a one-line ConfigError", strict=True)
 def test_non_utf8_file_is_reported_not_crashing(tmp_path):
     path = tmp_path / "latin1.toml"
     path.write_bytes('[site]\nname = "Montréal"\n'.encode("latin-1"))

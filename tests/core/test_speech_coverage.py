@@ -54,8 +54,6 @@ def test_timeout_warning_speaks_the_seconds_left(catalogue, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_choices_are_introduced_in_the_screen_language(catalogue, lang):
     for label, model in general_screens(catalogue, lang):
-        if label in ("timeout", "timeout-last", "help"):
-            continue  # see the xfail below
         if label == "attract-farewell":
             assert YOU_CAN["fr"] in model.speech()  # after the wipe: the default language
             continue
@@ -63,8 +61,6 @@ def test_the_choices_are_introduced_in_the_screen_language(catalogue, lang):
             assert YOU_CAN[lang] in model.speech(), label
 
 
-@pytest.mark.xfail(reason="Journey.timeout_warning/help_called/message build a ScreenModel without setting "
-                          "you_can, so a French overlay says the English 'You can touch:'", strict=True)
 @pytest.mark.parametrize("overlay", ["timeout", "help", "message"])
 def test_overlays_introduce_the_choices_in_french(catalogue, overlay):
     journey = fresh(catalogue, "fr")

@@ -1,0 +1,43 @@
+"""One real kiosk app for the UI tests, in a real window on Xvfb, driven by injected input.
+
+Kivy allows one window per process, so the app is shared and each test starts from a wiped
+session on the attract screen.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory):
+    os.environ["KIOSK_DATA_DIR"] = str(tmp_path_factory.mktemp("kiosk-data"))
+    from kiosk.ui.bootstrap import ensure_display
+
+    ensure_display()
+    from kiosk.app import create_app, window_size
+    from kiosk.core.config import load_config
+    from kiosk.ui.driver import AppDriver, ManualClock
+
+    config = load_config(None)
+    clock = ManualClock()
+    app = create_app(config, fullscreen=False, clock=clock)
+    drv = AppDriver(app, clock).start()
+    drv.resize(*window_size(config, "portrait"))
+    yield drv
+    drv.stop()
+
+
+@pytest.fixture
+def kiosk(driver):
+    """The shared app, back on the attract screen with a fresh session, in portrait."""
+    app = driver.app
+    app.end_session("abandoned")
+    if driver.app.root.width > driver.app.root.height:
+        driver.resize(1080, 1920)
+    driver.clock.advance(5)
+    driver.pump(3)
+    assert driver.screen_name == "attract"
+    return driver

@@ -1,0 +1,226 @@
+"""The whole journey in the real app, by touch and by keyboard, for every démarche."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from kiosk.ui.app import KEY_ENTER, KEY_ESCAPE, KEY_TAB
+
+pytestmark = pytest.mark.ui
+
+
+def _demarches(driver):
+    return list(driver.app.catalogue.demarches.values())
+
+
+def press_with_keys(driver, action_id: str, limit: int = 80) -> None:
+    """Tab to the control with `action_id` (checking the focus is on a visible control), then Enter."""
+    from kiosk.ui.driver import is_visible
+
+    for _ in range(limit):
+        focused = driver.app.focused_widget()
+        assert focused is not None and focused.focused, "focus must always be visible"
+        assert is_visible(focused), f"focus on a hidden control {focused.action_id}"
+        if focused.action_id == action_id:
+            driver.key(KEY_ENTER)
+            return
+        driver.key(KEY_TAB)
+    raise AssertionError(f"{action_id} not reachable with Tab on {driver.screen_name}")
+
+
+def test_every_demarche_by_touch(kiosk):
+    for demarche in _demarches(kiosk):
+        text = demarche.text("fr")
+        kiosk.tap("start")
+        assert kiosk.screen_name == "themes"
+        assert "De quoi avez-vous besoin ?" in kiosk.visible_texts()
+        kiosk.tap(f"theme:{demarche.theme}")
+        assert kiosk.screen_name == "demarches"
+        kiosk.tap(f"demarche:{demarche.id}")
+        assert kiosk.screen_name == "demarche"
+        shown = kiosk.visible_texts()
+        assert text.title in shown and text.summary in shown
+        kiosk.tap("help:guide")
+        for number, step in enumerate(text.steps, 1):
+            assert kiosk.screen_name == "guide"
+            assert f"Étape {number} sur {len(text.steps)}" in kiosk.visible_texts()
+            assert step in kiosk.visible_texts()
+            kiosk.tap("step:done")
+        assert kiosk.screen_name == "end"
+        assert f"Votre démarche : {text.title}" in kiosk.visible_texts()
+        kiosk.tap("face:5")
+        assert kiosk.screen_name == "feedback"
+        kiosk.tap("reason:clear")
+        assert kiosk.screen_name == "attract"
+        assert "Au revoir. Tout ce que vous avez fait ici est effacé." in kiosk.visible_texts()
+        assert kiosk.app.journey.session.demarche is None
+
+
+def test_every_demarche_by_keyboard(kiosk):
+    for demarche in _demarches(kiosk):
+        press_with_keys(kiosk, "start")
+        press_with_keys(kiosk, f"theme:{demarche.theme}")
+        press_with_keys(kiosk, f"demarche:{demarche.id}")
+        assert kiosk.screen_name == "demarche"
+        press_with_keys(kiosk, "help:teach")
+        assert kiosk.screen_name == "teach"
+        press_with_keys(kiosk, "understood")
+        assert kiosk.screen_name == "end"
+        press_with_keys(kiosk, "face:3")
+        press_with_keys(kiosk, "finish")
+        assert kiosk.screen_name == "attract"
+
+
+def test_escape_goes_back(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.key(KEY_ESCAPE)
+    assert kiosk.screen_name == "themes"
+
+
+def test_every_visible_control_is_in_the_tab_order(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:famille")
+    visible = {b.action_id for b in kiosk.visible_buttons()}
+    reached = set()
+    for _ in range(len(kiosk.app.focus_order)):
+        reached.add(kiosk.app.focused_widget().action_id)
+        kiosk.key(KEY_TAB)
+    assert visible <= reached
+
+
+def test_repeated_tap_within_half_a_second_counts_once(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    back = kiosk.button("back")
+    kiosk.tap(back, wait=1.0)
+    assert kiosk.screen_name == "themes"
+    # The same finger bouncing: a second tap 0.2 s later must not go back again.
+    kiosk.tap("theme:sante", wait=0.2)
+    assert kiosk.screen_name == "themes"
+    kiosk.tap("theme:sante", wait=0.6)
+    assert kiosk.screen_name == "demarches"
+
+
+def test_urgent_help_calls_the_mediator(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:famille")
+    kiosk.tap("demarche:rsa")
+    kiosk.tap("help:urgent")
+    assert kiosk.screen_name == "mediator"
+    assert kiosk.app.mediator_calls[-1] == "urgent"
+    assert "Nous avons appelé le médiateur." in kiosk.visible_texts()
+    kiosk.tap("back")
+    assert kiosk.screen_name == "demarche"
+
+
+def test_help_button_shows_and_says_the_alert_on_every_screen(kiosk):
+    kiosk.tap("start")
+    calls = len(kiosk.app.mediator_calls)
+    kiosk.tap("call")
+    assert len(kiosk.app.mediator_calls) == calls + 1
+    assert kiosk.app.overlay.shown
+    assert "Le médiateur est appelé" in kiosk.visible_texts()
+    assert "Le médiateur est appelé" in kiosk.app.last_speech
+    # Modal: the screen under it does not react; the overlay's button does.
+    kiosk.tap_at(*kiosk.app.bar_buttons[0].to_window(*kiosk.app.bar_buttons[0].center))
+    assert kiosk.app.journey.session.text_step == 0
+    kiosk.tap("dismiss")
+    assert not kiosk.app.overlay.shown
+    assert kiosk.screen_name == "themes"
+
+
+def test_dont_know_leads_to_the_mediator(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("dont-know")
+    assert kiosk.screen_name == "mediator"
+
+
+def test_stuck_on_a_step_calls_the_mediator(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:travail")
+    kiosk.tap("demarche:actualisation")
+    kiosk.tap("help:guide")
+    kiosk.tap("step:done")
+    kiosk.tap("step:stuck")
+    assert kiosk.screen_name == "mediator"
+    kiosk.tap("back")
+    assert kiosk.screen_name == "guide"
+    assert "Étape 2 sur" in " ".join(kiosk.visible_texts())
+
+
+def test_text_size_contrast_and_language_from_the_bar(kiosk):
+    app = kiosk.app
+    body = app.font_body
+    kiosk.tap("a11y:text")
+    kiosk.tap("a11y:text")
+    assert app.font_body > body
+    from kiosk.core.accessibility import cap_mm_for_font_px
+    assert cap_mm_for_font_px(app.font_body, app.dpi) >= 6.1
+    kiosk.tap("a11y:contrast")
+    assert app.colors["background"][:3] == (0.0, 0.0, 0.0)
+    kiosk.tap("a11y:language")
+    assert app.journey.session.language == "en"
+    assert "Welcome to France Services" in kiosk.visible_texts()
+    kiosk.tap("start")
+    assert "What do you need?" in kiosk.visible_texts()
+    # A new citizen gets the defaults back.
+    app.end_session("abandoned")
+    kiosk.pump(3)
+    assert app.font_body == body and app.journey.session.language == "fr"
+    assert app.colors["background"][:3] == (1.0, 1.0, 1.0)
+
+
+def test_inactivity_warns_then_wipes(kiosk):
+    app = kiosk.app
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.clock.advance(app.inactivity.inactivity_seconds + 1)
+    app._tick(0)
+    kiosk.pump(3)
+    assert app.overlay.shown and app.overlay.name == "timeout"
+    assert "Êtes-vous toujours là ?" in kiosk.visible_texts()
+    assert "Êtes-vous toujours là ?" in app.last_speech
+    # Ten extensions at least, each with one touch.
+    for _ in range(10):
+        kiosk.tap("more-time")
+        assert not app.overlay.shown
+        kiosk.clock.advance(app.inactivity.inactivity_seconds + 1)
+        app._tick(0)
+        kiosk.pump(2)
+        assert app.overlay.name == "timeout"
+    assert kiosk.screen_name == "demarches"
+    kiosk.clock.advance(app.inactivity.warning_seconds + 1)
+    app._tick(0)
+    kiosk.pump(3)
+    assert kiosk.screen_name == "attract"
+    assert not app.overlay.shown
+    assert app.journey.session.theme is None
+
+
+def test_an_unexpected_error_wipes_and_returns_to_the_attract_screen(kiosk, caplog):
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.tap("demarche:carte-vitale")
+    with caplog.at_level(logging.ERROR):
+        kiosk.clock.advance(1)
+        kiosk.app.on_action("demarche:does-not-exist")
+        kiosk.pump(3)
+    assert kiosk.screen_name == "attract"
+    assert kiosk.app.journey.session.demarche is None
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "ValueError" in logged
+    assert "Carte Vitale" not in logged and "does-not-exist" not in logged
+
+
+def test_landscape_layout_keeps_every_control_on_screen(kiosk):
+    from kiosk.ui.audit import audit_screen
+
+    kiosk.resize(1920, 1080)
+    for events in (["start"], ["theme:papiers"], ["demarche:passeport"], ["help:guide"]):
+        for event in events:
+            kiosk.tap(event)
+        kiosk.pump(3)
+        assert audit_screen(kiosk, "normal") == []
