@@ -34,6 +34,12 @@ def mark(name: str) -> None:
 
 
 mark("main")
+_profiler = None
+if os.environ.get("BENCH_PROFILE"):  # cProfile this start into that file (for bench/startup.py --profile)
+    import cProfile
+
+    _profiler = cProfile.Profile()
+    _profiler.enable()
 
 
 def _install_hooks() -> None:
@@ -78,6 +84,9 @@ def _install_hooks() -> None:
 
 
 def _report(**extra) -> None:
+    if _profiler is not None:
+        _profiler.disable()
+        _profiler.dump_stats(os.environ["BENCH_PROFILE"])
     out = {k: round(v * 1000, 2) for k, v in marks.items()}
     out.update(extra)
     import json

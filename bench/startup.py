@@ -1,6 +1,6 @@
 """Cold start to the first interactive frame: the kiosk against a bare Kivy hello-world.
 
-`python -m bench startup [--runs 10] [--config FILE]` prints one JSON object (ms).
+`python -m bench startup [--runs 10] [--config FILE] [--profile OUT.pstats]` prints one JSON object (ms).
 
 Each run is a fresh `python -m bench._startup_child kiosk|hello` process on the same display
 (Xvfb started here when there is no DISPLAY), with the same Kivy settings (both go through
@@ -62,6 +62,7 @@ def run(argv: list[str]) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench startup")
     parser.add_argument("--runs", type=int, default=10, help="measured runs of each target")
     parser.add_argument("--config", help="kiosk config file (default: the demo defaults)")
+    parser.add_argument("--profile", metavar="OUT", help="also cProfile one more kiosk start (not counted) into OUT")
     args = parser.parse_args(argv)
 
     from kiosk.app import window_size
@@ -81,6 +82,8 @@ def run(argv: list[str]) -> dict:
         for _ in range(args.runs):
             for target in ("hello", "kiosk"):
                 results[target].append(_one_run(target, size, env))
+        if args.profile:
+            _one_run("kiosk", size, dict(env, BENCH_PROFILE=str(Path(args.profile).resolve())))
 
     def column(target: str, key: str) -> list[float]:
         return [r.get(key, float("nan")) for r in results[target]]
