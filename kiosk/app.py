@@ -22,12 +22,15 @@ def window_size(config: Config, orientation: str | None = None) -> tuple[int, in
 
 
 def create_app(config: Config, *, fullscreen: bool | None = None, orientation: str | None = None,
-               clock=None, with_devices: bool = True):
-    """Build the KioskApp (not started). Kivy is configured here, before its window exists."""
+               clock=None, with_devices: bool = True, maxfps: int = 60):
+    """Build the KioskApp (not started). Kivy is configured here, before its window exists.
+
+    maxfps=0 lets tools and tests run frames back to back.
+    """
     from kiosk.ui.bootstrap import prepare_kivy
 
     width, height = window_size(config, orientation)
-    prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen)
+    prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen, maxfps)
     from kiosk.ui.app import KioskApp
 
     catalogue = load_catalogue()

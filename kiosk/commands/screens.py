@@ -25,10 +25,12 @@ def start_driver(config, orientation: str = "portrait"):
 
     ensure_display()
     from kiosk.app import create_app, window_size
-    from kiosk.ui.driver import AppDriver, ManualClock
+    from kiosk.core.clock import ManualClock
 
     clock = ManualClock()
     app = create_app(config, fullscreen=False, orientation=orientation, clock=clock)
+    from kiosk.ui.driver import AppDriver
+
     driver = AppDriver(app, clock).start()
     driver.resize(*window_size(config, orientation))
     return driver

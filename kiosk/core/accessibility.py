@@ -101,7 +101,7 @@ NORMAL = Palette(
     secondary="#E3E3FD", on_secondary="#000091",
     urgent="#B60000", on_urgent="#FFFFFF",
     border="#000091", focus="#D35400",
-    bar="#1E1E50", on_bar="#FFFFFF",
+    bar="#E6E6F0", on_bar="#161616",
     alert="#FFF1C2", on_alert="#161616",
 )
 

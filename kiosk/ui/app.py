@@ -31,13 +31,12 @@ from kiosk.core.inactivity import EXPIRED, WARNING, InactivityTimer, TapFilter
 from kiosk.core.journey import Journey, ScreenModel
 from kiosk.core.session import Session
 from kiosk.core.stats import Stats
+from kiosk.ui import keys
 
 log = logging.getLogger(__name__)
 UI_DIR = Path(__file__).resolve().parent
 SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback")
 
-KEY_TAB, KEY_ENTER, KEY_SPACE, KEY_ESCAPE, KEY_BACKSPACE = 9, 13, 32, 27, 8
-KEY_UP, KEY_DOWN, KEY_RIGHT, KEY_LEFT, KEY_KP_ENTER, KEY_F1 = 273, 274, 275, 276, 271, 282
 
 
 def _load_kv_files() -> None:
@@ -311,20 +310,20 @@ class KioskApp(App):
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
         self.inactivity.activity(self.clock())
-        if key == KEY_TAB:
+        if key == keys.TAB:
             self.move_focus(-1 if "shift" in modifiers else 1)
-        elif key in (KEY_DOWN, KEY_RIGHT):
+        elif key in (keys.DOWN, keys.RIGHT):
             self.move_focus(1)
-        elif key in (KEY_UP, KEY_LEFT):
+        elif key in (keys.UP, keys.LEFT):
             self.move_focus(-1)
-        elif key in (KEY_ENTER, KEY_KP_ENTER, KEY_SPACE):
+        elif key in (keys.ENTER, keys.KP_ENTER, keys.SPACE):
             focused = self.focused_widget()
             if focused is not None:
                 self.on_action(focused.action_id, source=focused)
-        elif key in (KEY_ESCAPE, KEY_BACKSPACE):
+        elif key in (keys.ESCAPE, keys.BACKSPACE):
             if not self.overlay.shown and self.journey.screen_name != "attract":
                 self.on_action("back")
-        elif key == KEY_F1:
+        elif key == keys.F1:
             self.on_action("repeat")
         else:
             return False

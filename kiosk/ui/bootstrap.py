@@ -57,10 +57,16 @@ def stop_display() -> None:
         _xvfb = None
 
 
-def prepare_kivy(width: int, height: int, fullscreen: bool = False) -> None:
+def prepare_kivy(width: int, height: int, fullscreen: bool = False, maxfps: int = 60) -> None:
     """Configure Kivy (window, input, logging) before any window exists."""
+    import sys
+
+    if "kivy" in sys.modules:
+        raise RuntimeError("Kivy was imported before prepare_kivy(): import kiosk.ui modules "
+                           "only after kiosk.app.create_app()")
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    # Kivy logs through Python's logging and leaves stderr alone (its default mode swallows it).
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", str(paths.data_dir() / "kivy"))
     os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
@@ -72,6 +78,8 @@ def prepare_kivy(width: int, height: int, fullscreen: bool = False) -> None:
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "resizable", "1")
     Config.set("graphics", "multisamples", "0")
+    Config.set("graphics", "vsync", "0")
+    Config.set("graphics", "maxfps", str(maxfps))
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")
     # One finger, one event: a touchscreen reaches us as the X pointer only. The sysfs probe would

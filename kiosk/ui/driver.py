@@ -1,6 +1,7 @@
 """Drive the real app without App.run(): pump frames, inject touches and keys, take screenshots.
 
-Used by the UI tests, `kiosk screenshots`, `kiosk audit` and the benchmarks.
+Used by the UI tests, `kiosk screenshots`, `kiosk audit` and the benchmarks. Import it only
+after `kiosk.app.create_app()`, which configures Kivy before Kivy is loaded.
 """
 
 from __future__ import annotations
@@ -9,31 +10,23 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
+from kiosk.core.clock import ManualClock
 from kiosk.ui.widgets.controls import KioskButton
 from kiosk.ui.widgets.tree import ancestors
 
 
-class ManualClock:
-    """A clock the driver moves forward, so repeated-tap filtering and timeouts are testable."""
-
-    def __init__(self, start: float = 1000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 class AppDriver:
-    def __init__(self, app, clock: ManualClock | None = None):
+    """`draw=False` runs frames without painting them (layout, clocks and input stay real):
+    software GL on a 1080x1920 window costs ~100 ms a frame, too slow for exhaustive tests."""
+
+    def __init__(self, app, clock: ManualClock | None = None, draw: bool = True):
         self.app = app
         self.clock = clock
+        self.draw = draw
 
     def start(self) -> "AppDriver":
         self.app._run_prepare()
-        self.pump(5)
+        self.pump(10)
         return self
 
     def stop(self) -> None:
@@ -41,8 +34,15 @@ class AppDriver:
         self.pump(2)
 
     def pump(self, frames: int = 3) -> None:
+        from kivy.clock import Clock
+
         for _ in range(frames):
-            EventLoop.idle()
+            if self.draw:
+                EventLoop.idle()
+            else:
+                Clock.tick()
+                EventLoop.dispatch_input()
+                Clock.tick_draw()
 
     # ---- looking -------------------------------------------------------------------------------
 
@@ -71,26 +71,34 @@ class AppDriver:
     def tap_at(self, x: float, y: float) -> None:
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.pump(1)
         touch.touch_up()
-        self.pump(3)
+        self.pump(2)
 
     def tap(self, target, wait: float = 1.0) -> None:
         """Touch a widget (or the visible button with that action id) in its middle."""
         widget = self.button(target) if isinstance(target, str) else target
         if self.clock is not None:
             self.clock.advance(wait)
-        self.app.current_screen().show_widget(widget)
-        self.pump(1)
+        if not self._on_screen(widget):
+            self.app.current_screen().show_widget(widget)
+            self.pump(1)
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y)
+
+    def _on_screen(self, widget) -> bool:
+        scroller = self.app.current_screen().ids.scroller
+        if scroller not in ancestors(widget):
+            return True
+        x, y = widget.to_window(*widget.center)
+        sx, sy = scroller.to_window(scroller.x, scroller.y)
+        return sx <= x <= sx + scroller.width and sy <= y <= sy + scroller.height
 
     def key(self, keycode: int, modifiers=(), wait: float = 1.0) -> None:
         if self.clock is not None:
             self.clock.advance(wait)
         Window.dispatch("on_key_down", keycode, 0, None, list(modifiers))
         Window.dispatch("on_key_up", keycode, 0)
-        self.pump(3)
+        self.pump(2)
 
     def act(self, action_id: str) -> None:
         """Send an event as the app would from a control (for tours, not for input tests)."""

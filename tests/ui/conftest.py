@@ -18,12 +18,14 @@ def driver(tmp_path_factory):
 
     ensure_display()
     from kiosk.app import create_app, window_size
+    from kiosk.core.clock import ManualClock
     from kiosk.core.config import load_config
-    from kiosk.ui.driver import AppDriver, ManualClock
 
     config = load_config(None)
     clock = ManualClock()
-    app = create_app(config, fullscreen=False, clock=clock)
+    app = create_app(config, fullscreen=False, clock=clock, maxfps=0)
+    from kiosk.ui.driver import AppDriver
+
     drv = AppDriver(app, clock).start()
     drv.resize(*window_size(config, "portrait"))
     yield drv
@@ -33,6 +35,7 @@ def driver(tmp_path_factory):
 @pytest.fixture
 def kiosk(driver):
     """The shared app, back on the attract screen with a fresh session, in portrait."""
+    driver.draw = True
     app = driver.app
     app.end_session("abandoned")
     if driver.app.root.width > driver.app.root.height:
@@ -41,3 +44,11 @@ def kiosk(driver):
     driver.pump(3)
     assert driver.screen_name == "attract"
     return driver
+
+
+@pytest.fixture
+def fast_kiosk(kiosk):
+    """The same app with frames laid out but not painted, for the exhaustive journeys."""
+    kiosk.draw = False
+    yield kiosk
+    kiosk.draw = True

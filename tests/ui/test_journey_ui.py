@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from kiosk.ui.app import KEY_ENTER, KEY_ESCAPE, KEY_TAB
+from kiosk.ui.keys import ENTER as KEY_ENTER, ESCAPE as KEY_ESCAPE, TAB as KEY_TAB
 
 pytestmark = pytest.mark.ui
 
@@ -30,7 +30,8 @@ def press_with_keys(driver, action_id: str, limit: int = 80) -> None:
     raise AssertionError(f"{action_id} not reachable with Tab on {driver.screen_name}")
 
 
-def test_every_demarche_by_touch(kiosk):
+def test_every_demarche_by_touch(fast_kiosk):
+    kiosk = fast_kiosk
     for demarche in _demarches(kiosk):
         text = demarche.text("fr")
         kiosk.tap("start")
@@ -58,7 +59,8 @@ def test_every_demarche_by_touch(kiosk):
         assert kiosk.app.journey.session.demarche is None
 
 
-def test_every_demarche_by_keyboard(kiosk):
+def test_every_demarche_by_keyboard(fast_kiosk):
+    kiosk = fast_kiosk
     for demarche in _demarches(kiosk):
         press_with_keys(kiosk, "start")
         press_with_keys(kiosk, f"theme:{demarche.theme}")

@@ -8,7 +8,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.core.journey import ScreenModel
 from kiosk.ui.widgets.content import build_block
-from kiosk.ui.widgets.controls import KioskButton, TileButton
+from kiosk.ui.widgets.controls import KioskButton, TileButton, release_buttons, take_button
 from kiosk.ui.widgets.tree import ancestors
 
 
@@ -29,6 +29,9 @@ class BaseScreen(Screen):
     scroll_up_label = StringProperty("")
     scroll_down_label = StringProperty("")
 
+    _action_buttons: list = []
+    _nav_buttons: list = []
+
     def on_kv_post(self, base_widget):
         # A strong reference: the grid moves between the body and the fixed area.
         self.actions_grid = self.ids.actions.__self__
@@ -37,6 +40,7 @@ class BaseScreen(Screen):
         self.title = model.title
         self.scroll_up_label, self.scroll_down_label = scroll_labels
         body, actions, nav = self.ids.body, self.actions_grid, self.ids.nav
+        release_buttons(self._action_buttons + self._nav_buttons)
         for box in (body, actions, nav):
             box.clear_widgets()
         if actions.parent is not None:
@@ -53,8 +57,8 @@ class BaseScreen(Screen):
 
     @staticmethod
     def _button(action, parent, tile: bool = False) -> KioskButton:
-        button = (TileButton if tile else KioskButton)(
-            action_id=action.id, label=action.label, detail=action.detail, icon=action.icon, kind=action.kind)
+        button = take_button(TileButton if tile else KioskButton, action_id=action.id, label=action.label,
+                             detail=action.detail, icon=action.icon, kind=action.kind)
         parent.add_widget(button)
         return button
 

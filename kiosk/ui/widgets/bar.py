@@ -21,15 +21,20 @@ class AccessibilityBar(GridLayout):
     row_height = NumericProperty(0)
 
     def show(self, actions) -> list[KioskButton]:
-        self.clear_widgets()
-        buttons = []
-        for action in actions:
-            button = BarButton(action_id=action.id, label=action.label, detail=action.detail,
-                               icon=action.icon, kind=action.kind)
-            button.bind(minimum_height=self._equalise)
-            self.add_widget(button)
-            buttons.append(button)
-        self.cols = len(buttons)
+        """Update the bar's buttons in place (same controls on every screen)."""
+        buttons = list(reversed(self.children))
+        if len(buttons) != len(actions):
+            self.clear_widgets()
+            buttons = []
+            for _ in actions:
+                button = BarButton()
+                button.bind(minimum_height=self._equalise)
+                self.add_widget(button)
+                buttons.append(button)
+            self.cols = len(buttons)
+        for button, action in zip(buttons, actions):
+            button.action_id, button.label, button.detail = action.id, action.label, action.detail
+            button.icon, button.kind = action.icon, action.kind
         self._equalise()
         return buttons
 

@@ -49,3 +49,27 @@ class KioskButton(ButtonBehavior, BoxLayout):
 
 class TileButton(KioskButton):
     """A tile: large pictogram above its word (subjects, satisfaction faces)."""
+
+
+_pool: dict[type, list[KioskButton]] = {}
+
+
+def take_button(cls: type = KioskButton, **props) -> KioskButton:
+    """A button from the pool (building one costs ~10 ms of kv rules), set up with `props`."""
+    free = _pool.setdefault(cls, [])
+    if not free:
+        return cls(**props)
+    button = free.pop()
+    button.focused = False
+    button.state = "normal"
+    for key, value in props.items():
+        setattr(button, key, value)
+    return button
+
+
+def release_buttons(buttons) -> None:
+    """Detach buttons from their parent and keep them for the next screen."""
+    for button in buttons:
+        if button.parent is not None:
+            button.parent.remove_widget(button)
+        _pool.setdefault(type(button), []).append(button)
