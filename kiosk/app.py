@@ -6,7 +6,7 @@ import logging
 
 from kiosk import paths
 from kiosk.core.catalogue import load_catalogue
-from kiosk.core.config import Config
+from kiosk.core.config import Config, ConfigError
 from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -39,4 +39,34 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     kwargs = {"stats": stats}
     if clock is not None:
         kwargs["clock"] = clock
+    if with_devices:
+        kwargs["print_service"] = open_print_service(config)
+        kwargs["speaker"] = open_speaker(config)
     return KioskApp(config, catalogue, **kwargs)
+
+
+def open_print_service(config: Config):
+    """The printer named by devices.printer behind a non-blocking service; None for 'none'."""
+    from kiosk.devices.printer import PrinterUriError, open_printer
+    from kiosk.devices.printer.service import PrintService
+
+    uri = config.devices["printer"]
+    if uri == "none":
+        return None
+    try:
+        printer = open_printer(uri)
+    except PrinterUriError as exc:
+        raise ConfigError([f"{config.source}: devices.printer: {exc}"]) from None
+    return PrintService(printer)
+
+
+def open_speaker(config: Config):
+    """The speech device; it reports itself unavailable (never raises) without espeak-ng or sound."""
+    from kiosk.devices.speaker import Speaker
+
+    try:
+        return Speaker.from_config(config, player=config.devices["speech_player"] or None,
+                                   headset=config.devices["headset"])
+    except Exception as exc:  # the kiosk works without a voice
+        log.warning("speech disabled: %s", exc.__class__.__name__)
+        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from kiosk.commands import config_or_exit
 
 
@@ -15,7 +17,13 @@ def register(sub) -> None:
 def run_kiosk(args) -> int:
     config = config_or_exit(args)
     from kiosk.app import create_app
+    from kiosk.core.config import ConfigError
 
-    app = create_app(config, fullscreen=args.fullscreen or None, orientation=args.orientation)
+    try:
+        app = create_app(config, fullscreen=args.fullscreen or None, orientation=args.orientation)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        print("The kiosk did not start: correct the settings above.", file=sys.stderr)
+        return 1
     app.run()
     return 0

@@ -28,7 +28,8 @@ def start_driver(config, orientation: str = "portrait"):
     from kiosk.core.clock import ManualClock
 
     clock = ManualClock()
-    app = create_app(config, fullscreen=False, orientation=orientation, clock=clock)
+    app = create_app(config, fullscreen=False, orientation=orientation, clock=clock, maxfps=0,
+                     with_devices=False)
     from kiosk.ui.driver import AppDriver
 
     driver = AppDriver(app, clock).start()
@@ -64,7 +65,6 @@ def run_screenshots(args) -> int:
 def run_audit(args) -> int:
     config = config_or_exit(args)
     from kiosk.app import window_size
-    from kiosk.ui.audit import audit_screen
     from kiosk.ui.tour import MODES, every_stop, go_to, representative_stops
 
     driver = None
@@ -73,6 +73,8 @@ def run_audit(args) -> int:
     for orientation in _orientations(args.orientation):
         if driver is None:
             driver = start_driver(config, orientation)
+            driver.draw = False  # the audit measures the laid-out widgets; painting is not needed
+            from kiosk.ui.audit import audit_screen  # Kivy only after create_app()
         driver.resize(*window_size(config, orientation))
         stops = representative_stops() if args.quick else every_stop(driver.app.catalogue)
         for mode in MODES:

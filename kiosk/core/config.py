@@ -100,6 +100,10 @@ SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
         "voice_output": (True, _bool()),
         "voice_input": (True, _bool()),
         "speech_rate": ("normal", _one_of("slow", "normal")),
+        # empty: KIOSK_SPEECH_PLAYER from the environment, else "aplay -q"; "null" = silent sink
+        "speech_player": ("", (lambda v: isinstance(v, str) and len(v) <= 200,
+                               "a player command such as \"aplay -q\", or \"\" for the default")),
+        "headset": (False, _bool()),
     },
     "visio": {
         "base_url": ("https://visio.example.org/france-services", _url()),

@@ -117,6 +117,8 @@ class Journey:
         self.screen_name = "attract"
         self.farewell = False
         self.effects: list[tuple] = []
+        self.voice_output_available = True
+        self.voice_input_available = False
         translator.set_language(default_language)
 
     # ---- events -------------------------------------------------------------------------------
@@ -232,6 +234,10 @@ class Journey:
         if self.session.demarche:
             self.effects.append(("print", self.session.demarche, self.session.language))
 
+    def _on_show_qr(self, _):
+        if self.session.demarche:
+            self.effects.append(("show_qr", self.session.demarche, self.session.language))
+
     def _on_a11y(self, what):
         s = self.session
         if what == "text":
@@ -239,7 +245,13 @@ class Journey:
         elif what == "contrast":
             s.high_contrast = not s.high_contrast
         elif what == "voice":
-            s.voice_on = not s.voice_on
+            # normal -> slow -> off -> normal: one button for the voice and its speed
+            if s.voice_on and s.speech_rate == "normal":
+                s.speech_rate = "slow"
+            elif s.voice_on:
+                s.voice_on, s.speech_rate = False, "normal"
+            else:
+                s.voice_on = True
         elif what == "explore":
             s.explore_by_touch = not s.explore_by_touch
         elif what == "language":
@@ -355,6 +367,8 @@ class Journey:
                    _("Learn to do it alone")),
             Action("print", _("Print the summary"), "printer", "normal",
                    _("Documents to bring and next steps")),
+            Action("show-qr", _("Show the QR code"), "qr-code", "normal",
+                   _("To photograph with your phone")),
         ]
 
     def _screen_demarche(self) -> ScreenModel:
@@ -440,6 +454,7 @@ class Journey:
         nav = []
         if self.session.demarche:
             nav.append(Action("print", _("Print the summary"), "printer", "nav"))
+            nav.append(Action("show-qr", _("Show the QR code"), "qr-code", "nav"))
         nav.append(Action("finish", _("Finish and erase"), "log-out", "nav"))
         return ScreenModel("end", _("Summary"), blocks, actions, nav)
 
@@ -473,6 +488,14 @@ class Journey:
             [Action("dismiss", _("OK"), "check", "primary")],
         ))
 
+    @staticmethod
+    def action(action_id: str, label: str, icon: str = "", kind: str = "normal") -> Action:
+        return Action(action_id, label, icon, kind)
+
+    @staticmethod
+    def block(kind: str, items: tuple[str, ...], title: str = "") -> Block:
+        return Block(kind, title, tuple(items))
+
     def message(self, title: str, text: str) -> ScreenModel:
         """A short message with an OK button (printer missing, device fault…)."""
         return self._localised(ScreenModel("message", title, [Block("text", items=(text,))],
@@ -487,11 +510,22 @@ class Journey:
         next_language = self.languages[(current + 1) % len(self.languages)]
         lang_label = LANGUAGE_NAMES.get(next_language, next_language)
         sizes = (_("normal"), _("large"), _("very large"))
-        return [
+        if not self.voice_output_available:
+            voice_state, voice_icon = _("unavailable"), "volume-x"
+        elif not s.voice_on:
+            voice_state, voice_icon = _("off"), "volume-x"
+        else:
+            voice_state, voice_icon = (_("slow") if s.speech_rate == "slow" else _("normal")), "volume-2"
+        bar = [
             Action("a11y:text", _("Text size"), "a-large-small", "bar", sizes[s.text_step]),
             Action("a11y:contrast", _("Contrast"), "contrast", "bar", _("on") if s.high_contrast else _("off")),
-            Action("a11y:voice", _("Voice"), "volume-2" if s.voice_on else "volume-x", "bar",
-                   _("on") if s.voice_on else _("off")),
+            Action("a11y:voice", _("Voice"), voice_icon, "bar", voice_state),
+            Action("repeat", _("Repeat"), "repeat", "bar", _("Say it again")),
+            Action("a11y:explore", _("Explore by touch"), "hand", "bar",
+                   _("on") if s.explore_by_touch else _("off")),
             Action("a11y:language", lang_label, "languages", "bar", LANGUAGE_WORD.get(next_language, "")),
-            Action("call", _("Help"), "hand-helping", "urgent", _("Call a person")),
         ]
+        if self.voice_input_available:
+            bar.append(Action("listen", _("Speak"), "mic", "bar", _("Say what you need")))
+        bar.append(Action("call", _("Help"), "hand-helping", "urgent", _("Call a person")))
+        return bar

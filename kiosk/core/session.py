@@ -13,6 +13,7 @@ class Session:
     text_step: int = 0            # 0, 1, 2: the three text sizes
     high_contrast: bool = False
     voice_on: bool = True
+    speech_rate: str = "normal"   # normal | slow
     explore_by_touch: bool = False
     theme: str | None = None
     demarche: str | None = None

@@ -35,6 +35,7 @@ from kiosk.ui import keys
 
 log = logging.getLogger(__name__)
 UI_DIR = Path(__file__).resolve().parent
+EXPLORE_DOUBLE_TAP_SECONDS = 1.0
 SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback")
 
 
@@ -83,7 +84,8 @@ class KioskApp(App):
     gap_px = NumericProperty(12)
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
-                 printer=None, stats: Stats | None = None, clock=time.monotonic, **kwargs):
+                 print_service=None, listener=None, stats: Stats | None = None, clock=time.monotonic,
+                 **kwargs):
         super().__init__(**kwargs)
         self.title = "France Services"
         self.kiosk_config = config
@@ -92,7 +94,8 @@ class KioskApp(App):
         self.translator = Translator(config.languages["default"])
         self.stats = stats
         self.speaker = speaker
-        self.printer = printer
+        self.print_service = print_service
+        self.listener = listener
         self.journey = Journey(
             self.catalogue, self.translator,
             default_language=config.languages["default"],
@@ -105,10 +108,18 @@ class KioskApp(App):
         self.tap_filter = TapFilter(a11y.REPEAT_TAP_SECONDS)
         self.model: ScreenModel | None = None
         self.last_speech = ""
+        self.screen_speech = ""
         self.mediator_calls: list[str] = []
+        self.device_faults: list[str] = []   # for the mediator: what is wrong, never personal data
+        self._armed = None                    # explore by touch: the control touched once
+        self._armed_at = 0.0
+        self.journey.voice_output_available = speaker is not None and speaker.available
+        if speaker is not None:
+            speaker.on_state = self._speaker_state_from_worker
         self.focus_order: list = []
         self.focus_index = 0
         self._sounds: dict[str, object] = {}
+        self._last_receipt = None
         self.apply_look()
 
     # ---- look --------------------------------------------------------------------------------
@@ -170,10 +181,15 @@ class KioskApp(App):
         screen = self.screens.get_screen(model.name)
         screen.render(model, (_("Scroll up"), _("See more")))
         self.screens.current = model.name
-        self.bar_buttons = self.bar.show(self.journey.accessibility_bar())
+        self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
         Clock.schedule_once(lambda *_: self._refocus(first_content=True), 0)
+        self.screen_speech = model.speech()
         if speak:
-            self.speak(model.speech())
+            self.speak(self.screen_speech)
+
+    @property
+    def landscape(self) -> bool:
+        return Window.width > Window.height
 
     def current_screen(self):
         return self.screens.current_screen
@@ -219,11 +235,31 @@ class KioskApp(App):
 
     # ---- speech and sound ----------------------------------------------------------------------
 
-    def speak(self, text: str, interrupt: bool = True) -> None:
-        """Say `text` in the language on screen when the voice is on (never waits)."""
+    def speak(self, text: str, interrupt: bool = True, warning: bool = False) -> None:
+        """Say `text` in the language on screen when the voice is on (never waits).
+
+        A warning cuts whatever was being said."""
         self.last_speech = text
-        if self.speaker is not None and self.journey.session.voice_on:
-            self.speaker.say(text, self.journey.session.language, interrupt=interrupt)
+        session = self.journey.session
+        if self.speaker is None or not session.voice_on:
+            return
+        if warning:
+            self.speaker.warn(text, session.language)
+        else:
+            self.speaker.say(text, session.language, interrupt=interrupt)
+
+    def _speaker_state_from_worker(self, state: str) -> None:
+        """Called on the speaker's thread: hand over to the UI thread."""
+        Clock.schedule_once(lambda _dt: self._on_speaker_state(state), 0)
+
+    def _on_speaker_state(self, state: str) -> None:
+        available = self.speaker is not None and self.speaker.available
+        if available != self.journey.voice_output_available:
+            self.journey.voice_output_available = available
+            if not available:
+                self.device_faults.append(f"speech: {self.speaker.unavailable_reason}")
+            self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
+            self._refocus()
 
     def play_sound(self, name: str) -> None:
         """A short signal (assets/sounds/NAME.wav); silently skipped without a sound device."""
@@ -239,16 +275,31 @@ class KioskApp(App):
 
     # ---- input ---------------------------------------------------------------------------------
 
-    def on_action(self, action_id: str, source=None) -> None:
+    def on_action(self, action_id: str, source=None, by_touch: bool = False) -> None:
         """Every tap and key activation ends here."""
         now = self.clock()
-        if not self.tap_filter.accept(now):
+        if by_touch and self.journey.session.explore_by_touch and source is not None:
+            if not (source is self._armed and now - self._armed_at <= EXPLORE_DOUBLE_TAP_SECONDS):
+                self._explore(source, now)
+                return
+            self._armed = None
+            self.tap_filter.last = now  # the second tap of a double tap is meant, not a bounce
+        elif not self.tap_filter.accept(now):
             return
         self.inactivity.activity(now)
         try:
             self._dispatch(action_id, now)
         except Exception as exc:
             self.recover(exc)
+
+    def _explore(self, control, now: float) -> None:
+        """Explore by touch: a first touch says the control and focuses it; a double tap acts."""
+        self._armed, self._armed_at = control, now
+        self.inactivity.activity(now)
+        if control in self.focus_order:
+            self.focus_index = self.focus_order.index(control)
+            self._paint_focus()
+        self.speak(f"{control.speech}. " + self.translator.gettext("Touch twice quickly to choose."))
 
     def _dispatch(self, action_id: str, now: float) -> None:
         if action_id.startswith("scroll:"):
@@ -265,7 +316,20 @@ class KioskApp(App):
             self._refocus()
             return
         if action_id == "repeat":
-            self.speak(self.last_speech)
+            self.speak(self.screen_speech)
+            return
+        if action_id == "a11y:voice" and not self.journey.voice_output_available:
+            reason = (self.speaker.unavailable_message(self.journey.session.language)
+                      if self.speaker is not None else
+                      self.translator.gettext("This kiosk has no voice. Ask the mediator."))
+            self.show_overlay(self.journey.message(self.translator.gettext("The voice is not available"),
+                                                   reason))
+            return
+        if action_id == "read-receipt":
+            self.overlay.hide()
+            self._refocus()
+            if self._last_receipt is not None:
+                self.speak(self._last_receipt.speech_text())
             return
         was_started = self.journey.session.started
         model = self.journey.handle(action_id)
@@ -274,6 +338,8 @@ class KioskApp(App):
         effects = self.journey.take_effects()
         if any(e[0] == "a11y" for e in effects):
             self.apply_look()
+            if self.speaker is not None:
+                self.speaker.set_rate(self.journey.session.speech_rate)
         self.show(model, speak=not any(e[0] == "call_mediator" for e in effects))
         for effect in effects:
             self._apply_effect(effect, model)
@@ -293,20 +359,64 @@ class KioskApp(App):
                 self.speaker.stop()
         elif kind == "print":
             self.print_receipt(effect[1], effect[2])
+        elif kind == "show_qr":
+            self.show_qr(effect[1], effect[2])
+
+    # ---- receipts --------------------------------------------------------------------------------
 
     def print_receipt(self, demarche_id: str, language: str) -> None:
-        _ = self.translator.gettext
-        if self.printer is None:
-            self.show_overlay(self.journey.message(
-                _("Printing is not available"),
-                _("This kiosk has no printer. Ask the mediator for a paper copy.")))
-            return
+        """Announce at once, print in the printer's worker, report back on the UI thread."""
+        from kiosk.core.receipt import build_receipt
 
-    def show_overlay(self, model: ScreenModel, speak: bool = True) -> None:
-        self.overlay_buttons = self.overlay.show(model)
+        _ = self.translator.gettext
+        receipt = build_receipt(self.catalogue.demarches[demarche_id], self.kiosk_config, language)
+        self._last_receipt = receipt
+        if self.print_service is None:
+            self.show_qr(demarche_id, language, self.journey.message(
+                _("Printing is not available"),
+                _("This kiosk has no printer. Photograph the QR code, or ask the mediator for a paper copy.")))
+            return
+        job = self.print_service.submit(
+            receipt, on_done=lambda result: Clock.schedule_once(lambda _dt: self._print_done(result), 0))
+        self.show_overlay(self.journey.message(_("Printing"), job.announcement(language)), warning=True)
+
+    def _print_done(self, result) -> None:
+        _ = self.translator.gettext
+        language = self.journey.session.language
+        if result.ok:
+            model = self.journey.message(_("Your summary is printed"),
+                                         _("Take the sheet from the printer, under the screen."))
+            model.actions.append(self.journey.action("read-receipt", _("Read it aloud"), "volume-2"))
+            self.show_overlay(model)
+            return
+        self.device_faults.append(f"printer: {result.mediator_message()}")
+        log.warning("print fault: %s", result.reason)
+        demarche = self.journey.session.demarche
+        model = self.journey.message(_("Printing did not work"), result.citizen_message(language))
+        if demarche:
+            self.show_qr(demarche, language, model)
+        else:
+            self.show_overlay(model, warning=True)
+
+    def show_qr(self, demarche_id: str, language: str, model: ScreenModel | None = None) -> None:
+        """The official page's QR code on screen, to photograph (the alternative to paper)."""
+        from kiosk.core.receipt import qr_image
+
+        _ = self.translator.gettext
+        demarche = self.catalogue.demarches[demarche_id]
+        if model is None:
+            model = self.journey.message(
+                _("Photograph this code"),
+                _("Open your phone's camera and point it at the code. It opens the official page."))
+        model.blocks.append(self.journey.block("text", (demarche.official_url,)))
+        self.show_overlay(model, image=qr_image(demarche.official_url))
+
+    def show_overlay(self, model: ScreenModel, speak: bool = True, warning: bool = False,
+                     image=None) -> None:
+        self.overlay_buttons = self.overlay.show(model, image)
         self._refocus(first_content=True)
         if speak:
-            self.speak(model.speech())
+            self.speak(model.speech(), warning=warning)
 
     def _on_key_down(self, window, key, scancode, codepoint, modifiers):
         self.inactivity.activity(self.clock())
@@ -319,7 +429,7 @@ class KioskApp(App):
         elif key in (keys.ENTER, keys.KP_ENTER, keys.SPACE):
             focused = self.focused_widget()
             if focused is not None:
-                self.on_action(focused.action_id, source=focused)
+                self.on_action(focused.action_id, source=focused, by_touch=False)
         elif key in (keys.ESCAPE, keys.BACKSPACE):
             if not self.overlay.shown and self.journey.screen_name != "attract":
                 self.on_action("back")
@@ -341,14 +451,16 @@ class KioskApp(App):
             first = self.overlay.name != "timeout"
             if first:
                 self.play_sound("warning")
-            self.show_overlay(model, speak=first)
+            self.show_overlay(model, speak=first, warning=True)
         elif state == EXPIRED:
             log.info("session wiped after an ignored inactivity warning")
             self.end_session("timeout")
 
     def end_session(self, outcome: str) -> None:
         if self.speaker is not None:
-            self.speaker.stop()
+            self.speaker.reset_for_new_session()
+        self._last_receipt = None
+        self._armed = None
         self.journey.wipe(outcome)
         self.overlay.hide()
         self.apply_look()
@@ -371,5 +483,6 @@ class KioskApp(App):
 
     def on_stop(self):
         self.journey.wipe()
-        if self.speaker is not None and hasattr(self.speaker, "close"):
-            self.speaker.close()
+        for device in (self.speaker, self.print_service, self.listener):
+            if device is not None and hasattr(device, "close"):
+                device.close()

@@ -56,7 +56,9 @@ def audit_screen(driver, mode: str) -> list[str]:
     min_text = a11y.MIN_TEXT_CONTRAST_HIGH if high_contrast else a11y.MIN_TEXT_CONTRAST
     win_w, win_h = Window.size
 
-    widgets = [w for w in app.root.walk(restrict=False) if is_visible(w)]
+    # Under a modal overlay only the overlay can be seen clearly and used.
+    top = app.overlay if app.overlay.shown else app.root
+    widgets = [w for w in top.walk(restrict=False) if is_visible(w)]
     for label in (w for w in widgets if isinstance(w, Label) and w.text.strip()):
         icon = label.font_name == "Lucide"
         name = "pictogram" if icon else f"text {_short(label.text)}"

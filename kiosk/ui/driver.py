@@ -30,8 +30,8 @@ class AppDriver:
         return self
 
     def stop(self) -> None:
+        """Stop the app (closing its devices); no frame runs after this."""
         self.app.stop()
-        self.pump(2)
 
     def pump(self, frames: int = 3) -> None:
         from kivy.clock import Clock

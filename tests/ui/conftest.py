@@ -14,6 +14,8 @@ import pytest
 @pytest.fixture(scope="session")
 def driver(tmp_path_factory):
     os.environ["KIOSK_DATA_DIR"] = str(tmp_path_factory.mktemp("kiosk-data"))
+    # The real speech worker, playing in real time to a null sink (no sound card here).
+    os.environ["KIOSK_SPEECH_PLAYER"] = "null"
     from kiosk.ui.bootstrap import ensure_display
 
     ensure_display()

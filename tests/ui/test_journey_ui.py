@@ -226,3 +226,80 @@ def test_landscape_layout_keeps_every_control_on_screen(kiosk):
             kiosk.tap(event)
         kiosk.pump(3)
         assert audit_screen(kiosk, "normal") == []
+
+
+def test_screen_words_reach_the_real_speaker(kiosk):
+    speaker = kiosk.app.speaker
+    assert speaker is not None and speaker.wait_ready(15)
+    assert speaker.available, speaker.unavailable_reason
+    kiosk.tap("start")
+    assert kiosk.app.screen_speech.startswith("De quoi avez-vous besoin ?")
+    assert speaker.wait_idle(30) is True  # the worker synthesised and played it to the end
+
+
+def test_voice_button_cycles_normal_slow_off(kiosk):
+    app = kiosk.app
+    kiosk.tap("a11y:voice")
+    assert app.journey.session.speech_rate == "slow" and app.journey.session.voice_on
+    assert kiosk.button("a11y:voice").detail == "lente"
+    kiosk.tap("a11y:voice")
+    assert not app.journey.session.voice_on
+    kiosk.tap("a11y:voice")
+    assert app.journey.session.voice_on and app.journey.session.speech_rate == "normal"
+
+
+def test_repeat_says_the_screen_again(kiosk):
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.key(9)  # moving the focus says the focused control
+    assert kiosk.app.last_speech != kiosk.app.screen_speech
+    kiosk.tap("repeat")
+    assert kiosk.app.last_speech == kiosk.app.screen_speech
+    assert kiosk.app.last_speech.startswith("Santé.")
+
+
+def test_explore_by_touch_speaks_first_then_acts_on_double_tap(kiosk):
+    app = kiosk.app
+    kiosk.tap("a11y:explore")  # a plain tap: the mode is off until now
+    assert app.journey.session.explore_by_touch
+    start = kiosk.button("start")
+    kiosk.tap(start, wait=2.0)
+    assert kiosk.screen_name == "attract"
+    assert app.last_speech.startswith("Touchez ici pour commencer")
+    assert app.focused_widget() is start
+    kiosk.tap(start, wait=0.3)  # the second tap of a double tap
+    assert kiosk.screen_name == "themes"
+
+
+def test_print_announces_at_once_then_reports(kiosk, tmp_path):
+    app = kiosk.app
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.tap("demarche:carte-vitale")
+    kiosk.tap("print")
+    assert app.overlay.shown
+    assert "Impression" in " ".join(kiosk.visible_texts())
+    import time
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "Votre résumé est imprimé" not in kiosk.visible_texts():
+        kiosk.pump(1)
+    assert "Votre résumé est imprimé" in kiosk.visible_texts()
+    receipts = list((app.print_service.printer.uri.path if hasattr(app.print_service.printer, "uri") else tmp_path)
+                    .glob("*.png")) if False else None
+    kiosk.tap("read-receipt")
+    assert "Voici ce que dit votre récapitulatif" in app.last_speech
+
+
+def test_qr_code_on_screen_as_the_paper_alternative(kiosk):
+    app = kiosk.app
+    kiosk.tap("start")
+    kiosk.tap("theme:impots")
+    kiosk.tap("demarche:declaration-revenus")
+    kiosk.tap("show-qr")
+    assert app.overlay.shown and app.overlay.has_picture
+    texture = app.overlay.ids.picture.texture
+    assert texture is not None and texture.width > 100
+    url = app.catalogue.demarches["declaration-revenus"].official_url
+    assert url in kiosk.visible_texts()
+    from kiosk.ui.audit import audit_screen
+    assert audit_screen(kiosk, "normal") == []

@@ -66,6 +66,14 @@ class BaseScreen(Screen):
         scroller = self.ids.scroller
         self.overflow = self.ids.body_box.minimum_height > scroller.height + 1
 
+    def on_overflow(self, *_):
+        """The scroll buttons appear or go: the keyboard order must follow."""
+        from kivy.app import App
+
+        app = App.get_running_app()
+        if app is not None and self.manager is not None and self.manager.current_screen is self:
+            app._refocus()
+
     def focusables(self) -> list[KioskButton]:
         """Controls in reading order: content choices, scroll buttons, then navigation."""
         scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []

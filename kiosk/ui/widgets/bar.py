@@ -20,8 +20,10 @@ class AccessibilityBar(GridLayout):
     bg_color = ListProperty([0, 0, 0, 1])
     row_height = NumericProperty(0)
 
-    def show(self, actions) -> list[KioskButton]:
-        """Update the bar's buttons in place (same controls on every screen)."""
+    def show(self, actions, landscape: bool = False) -> list[KioskButton]:
+        """Update the bar's buttons in place (same controls on every screen).
+
+        One row on a landscape screen, two on a portrait one."""
         buttons = list(reversed(self.children))
         if len(buttons) != len(actions):
             self.clear_widgets()
@@ -31,7 +33,7 @@ class AccessibilityBar(GridLayout):
                 button.bind(minimum_height=self._equalise)
                 self.add_widget(button)
                 buttons.append(button)
-            self.cols = len(buttons)
+        self.cols = len(buttons) if landscape else (len(buttons) + 1) // 2
         for button, action in zip(buttons, actions):
             button.action_id, button.label, button.detail = action.id, action.label, action.detail
             button.icon, button.kind = action.icon, action.kind

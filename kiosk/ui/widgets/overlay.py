@@ -8,7 +8,20 @@ from kivy.uix.floatlayout import FloatLayout
 
 from kiosk.core.journey import ScreenModel
 from kiosk.ui.widgets.content import build_block
-from kiosk.ui.widgets.controls import KioskButton
+from kiosk.ui.widgets.controls import KioskButton, release_buttons, take_button
+
+
+def _texture(image):
+    """A Kivy texture from a PIL image, without smoothing so QR modules stay crisp."""
+    from kivy.graphics.texture import Texture
+
+    rgb = image.convert("RGB")
+    texture = Texture.create(size=rgb.size, colorfmt="rgb")
+    texture.blit_buffer(rgb.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
+    texture.flip_vertical()
+    texture.mag_filter = "nearest"
+    texture.min_filter = "nearest"
+    return texture
 
 
 class OverlayCard(BoxLayout):
@@ -17,30 +30,40 @@ class OverlayCard(BoxLayout):
 
 class AlertOverlay(FloatLayout):
     shown = BooleanProperty(False)
+    has_picture = BooleanProperty(False)
     name = StringProperty("")
     title = StringProperty("")
     bg_color = ListProperty([0, 0, 0, 1])
 
-    def show(self, model: ScreenModel) -> list[KioskButton]:
+    def show(self, model: ScreenModel, image=None) -> list[KioskButton]:
+        """Show a model; `image` is an optional PIL image (a QR code) drawn large and sharp."""
         self.name = model.name
         self.title = model.title
+        self.ids.picture.texture = _texture(image) if image is not None else None
+        self.has_picture = image is not None
         body, actions = self.ids.body, self.ids.actions
         body.clear_widgets()
         actions.clear_widgets()
         for block in model.blocks:
             body.add_widget(build_block(block))
         buttons = []
+        release_buttons(self._buttons)
         for action in model.actions:
-            button = KioskButton(action_id=action.id, label=action.label, detail=action.detail,
-                                 icon=action.icon, kind=action.kind)
+            button = take_button(KioskButton, action_id=action.id, label=action.label,
+                                 detail=action.detail, icon=action.icon, kind=action.kind)
             actions.add_widget(button)
             buttons.append(button)
+        self._buttons = buttons
         self.shown = True
         return buttons
+
+    _buttons: list = []
 
     def hide(self) -> None:
         self.shown = False
         self.name = ""
+        self.has_picture = False
+        self.ids.picture.texture = None
 
     def on_touch_down(self, touch):
         if not self.shown:
