@@ -42,6 +42,8 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     if with_devices:
         kwargs["print_service"] = open_print_service(config)
         kwargs["speaker"] = open_speaker(config)
+        if config.devices["voice_input"]:
+            kwargs["listener_factory"] = lambda: open_listener(config)
     return KioskApp(config, catalogue, **kwargs)
 
 
@@ -70,3 +72,10 @@ def open_speaker(config: Config):
     except Exception as exc:  # the kiosk works without a voice
         log.warning("speech disabled: %s", exc.__class__.__name__)
         return None
+
+
+def open_listener(config: Config):
+    """The offline recogniser for the default language (slow: call it off the UI thread)."""
+    from kiosk.devices.listener import Listener
+
+    return Listener.open(config.languages["default"])

