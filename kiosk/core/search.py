@@ -242,7 +242,8 @@ def search_screen(_: Translate, language: str, state: SearchState, catalogue,
         blocks.append(Block("text", items=(_("Write what you need with the keyboard. "
                                              "The procedures that match appear here."),)))
     elif results:
-        blocks.append(Block("text", items=(_("Touch your procedure."),)))
+        # no "touch your procedure" line: the results are the message, and in landscape every
+        # line above them hides one
         for r in results:
             d = catalogue.demarches[r.id]
             actions.append(Action(f"demarche:{r.id}", d.text(language).title, d.pictogram, "normal"))
