@@ -1,6 +1,9 @@
-"""Add every new msgid of the kiosk's code to the .po catalogues (maintainers run this).
+"""Bring the .po catalogues in line with the code (maintainers run this after changing strings).
 
-    python locales/update.py     # then translate the empty msgstr entries in fr/LC_MESSAGES/kiosk.po
+    python locales/update.py
+
+Every msgid used in kiosk/ is kept, in code order, with its translation; new ones get an empty
+French msgstr to fill in; strings no longer used are dropped.
 """
 
 from pathlib import Path
@@ -8,6 +11,14 @@ from pathlib import Path
 from kiosk.core.i18n import extract_msgids, parse_po
 
 HERE = Path(__file__).resolve().parent
+HEADER = '''# {name} translation of the kiosk.
+# Source strings are English; every string a person sees goes through gettext.
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: {lang}\\n"
+
+'''
 
 
 def quote(text: str) -> str:
@@ -16,15 +27,17 @@ def quote(text: str) -> str:
 
 def main() -> None:
     msgids = extract_msgids(HERE.parent / "kiosk")
-    for language in ("fr", "en"):
+    for language, name in (("fr", "French"), ("en", "English")):
         po = HERE / language / "LC_MESSAGES" / "kiosk.po"
-        known = parse_po(po)
-        text = po.read_text(encoding="utf-8")
-        missing = [m for m in msgids if m not in known and f"msgid {quote(m)}" not in text]
-        with po.open("a", encoding="utf-8") as out:
-            for msgid in missing:
-                out.write(f"msgid {quote(msgid)}\nmsgstr {quote(msgid if language == 'en' else '')}\n\n")
-        print(f"{po}: {len(missing)} new")
+        known = parse_po(po) if po.exists() else {}
+        entries = [HEADER.format(name=name, lang=language)]
+        for msgid in msgids:
+            msgstr = known.get(msgid, msgid if language == "en" else "")
+            entries.append(f"msgid {quote(msgid)}\nmsgstr {quote(msgstr)}\n\n")
+        po.write_text("".join(entries), encoding="utf-8")
+        untranslated = sum(1 for m in msgids if not known.get(m)) if language == "fr" else 0
+        print(f"{po}: {len(msgids)} strings, {len(set(known) - set(msgids))} dropped, "
+              f"{untranslated} to translate")
 
 
 if __name__ == "__main__":

@@ -117,6 +117,8 @@ class Journey:
         self.screen_name = "attract"
         self.farewell = False
         self.effects: list[tuple] = []
+        from kiosk.core.search import SearchState  # search imports this module's classes
+        self.search = SearchState()
         self.voice_output_available = True
         self.voice_input_available = False
         translator.set_language(default_language)
@@ -147,6 +149,15 @@ class Journey:
 
     def _on_home(self, _):
         self._go("themes", theme=None, demarche=None, help_level=None, step=0)
+
+    def _on_search(self, _):
+        self.search.clear()
+        self._go("search")
+
+    def _on_key(self, key):
+        if self.screen_name != "search":
+            raise ValueError(f"key {key!r} outside the search screen")
+        self.search.press(key)
 
     def _on_theme(self, theme_id):
         if theme_id not in {t.id for t in self.catalogue.themes}:
@@ -230,6 +241,14 @@ class Journey:
         """'I need help' from the accessibility bar: call the mediator, stay on this screen."""
         self._call_mediator()
 
+    def _on_repeat(self, _):
+        """Say the screen again (the app's speaker does it; nothing changes here)."""
+        self.effects.append(("repeat",))
+
+    def _on_listen(self, _):
+        """Push-to-talk (the app's listener does it; nothing changes here)."""
+        self.effects.append(("listen",))
+
     def _on_print(self, _):
         if self.session.demarche:
             self.effects.append(("print", self.session.demarche, self.session.language))
@@ -275,6 +294,7 @@ class Journey:
 
     def wipe(self, outcome: str | None = None) -> None:
         """Forget the session at once (finish, ignored timeout warning, crash)."""
+        self.search.clear()
         if outcome and self.session.started and self.on_finish:
             self.session.outcome = outcome
             self.on_finish(self.session)
@@ -338,11 +358,17 @@ class Journey:
         lang = self.session.language
         actions = [Action(f"theme:{t.id}", t.label(lang), t.pictogram) for t in self.catalogue.themes
                    if self.catalogue.in_theme(t.id)]
+        actions.append(Action("search", _("Write what I need"), "search"))
         actions.append(Action("dont-know", _("I don't know"), "circle-help", "urgent",
                               _("A person helps you")))
         return ScreenModel("themes", _("What do you need?"),
                            [Block("text", items=(_("Touch a subject."),))],
                            actions, self._nav(back=False))
+
+    def _screen_search(self) -> ScreenModel:
+        from kiosk.core.search import search_screen
+
+        return search_screen(self._, self.session.language, self.search, self.catalogue, self._nav())
 
     def _screen_demarches(self) -> ScreenModel:
         _ = self._
@@ -393,7 +419,7 @@ class Journey:
         n, total = self.session.step + 1, len(t.steps)
         return ScreenModel(
             "guide", _("Step {n} of {total}").format(n=n, total=total),
-            [Block("notice", items=(t.title,)), Block("text", items=(t.steps[self.session.step],)),
+            [Block("heading", t.title), Block("notice", items=(t.steps[self.session.step],)),
              Block("text", items=(_("Take your time. Touch \"Done\" when it is done."),))],
             [Action("step:done", _("Done"), "check", "primary"),
              Action("step:stuck", _("I'm stuck"), "hand-helping", "urgent", _("A person helps you"))],

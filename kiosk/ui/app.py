@@ -36,13 +36,13 @@ from kiosk.ui import keys
 log = logging.getLogger(__name__)
 UI_DIR = Path(__file__).resolve().parent
 EXPLORE_DOUBLE_TAP_SECONDS = 1.0
-SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback")
+SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback", "search")
 
 
 
 def _load_kv_files() -> None:
     # Base classes first: a subclass rule must come after its base's rule to override it.
-    for name in ("controls", "content", "bar", "overlay"):
+    for name in ("controls", "content", "bar", "overlay", "keyboard"):
         Builder.load_file(str(UI_DIR / "widgets" / f"{name}.kv"))
     Builder.load_file(str(UI_DIR / "screens" / "base.kv"))
     for name in SCREEN_NAMES:
@@ -148,13 +148,13 @@ class KioskApp(App):
         _register_fonts()
         _load_kv_files()
         from kiosk.ui.screens import (attract, demarche, demarches, end, feedback, guide, mediator,
-                                      teach, themes)
+                                      search, teach, themes)
         from kiosk.ui.widgets.bar import AccessibilityBar
         from kiosk.ui.widgets.overlay import AlertOverlay
 
         classes = [attract.AttractScreen, themes.ThemesScreen, demarches.DemarchesScreen,
                    demarche.DemarcheScreen, guide.GuideScreen, teach.TeachScreen,
-                   mediator.MediatorScreen, end.EndScreen, feedback.FeedbackScreen]
+                   mediator.MediatorScreen, end.EndScreen, feedback.FeedbackScreen, search.SearchScreen]
         root = FloatLayout()
         main = BoxLayout(orientation="vertical")
         self.bar = AccessibilityBar()
@@ -184,10 +184,11 @@ class KioskApp(App):
         _ = self.translator.gettext
         self.model = model
         screen = self.screens.get_screen(model.name)
+        keep_focus = model.name == "search" and self.screens.current == "search"  # typing
         screen.render(model, (_("Scroll up"), _("See more")))
         self.screens.current = model.name
         self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
-        Clock.schedule_once(lambda *_: self._refocus(first_content=True), 0)
+        Clock.schedule_once(lambda *_: self._refocus(first_content=not keep_focus), 0)
         self.screen_speech = model.speech()
         if speak:
             self.speak(self.screen_speech)

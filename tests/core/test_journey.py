@@ -252,8 +252,7 @@ def test_text_size_cycles_through_three_steps(make_journey):
     assert len(set(details[:3])) == 3 and details[3] == details[0]
 
 
-@pytest.mark.parametrize("what,field", [("contrast", "high_contrast"), ("voice", "voice_on"),
-                                        ("explore", "explore_by_touch")])
+@pytest.mark.parametrize("what,field", [("contrast", "high_contrast"), ("explore", "explore_by_touch")])
 def test_toggles_flip_and_flip_back(make_journey, what, field):
     journey = make_journey()
     before = getattr(journey.session, field)
@@ -264,16 +263,31 @@ def test_toggles_flip_and_flip_back(make_journey, what, field):
     assert getattr(journey.session, field) is before
 
 
+def test_voice_button_cycles_normal_slow_off(make_journey):
+    journey = make_journey()
+    seen = []
+    for _ in range(4):
+        seen.append((journey.session.voice_on, journey.session.speech_rate))
+        journey.handle("a11y:voice")
+    assert seen == [(True, "normal"), (True, "slow"), (False, "normal"), (True, "normal")]
+
+
 def test_bar_shows_the_state_of_contrast_and_voice(make_journey):
     journey = make_journey()
     bar = {a.id: a for a in journey.accessibility_bar()}
-    assert (bar["a11y:contrast"].detail, bar["a11y:voice"].detail) == ("désactivé", "activé")
+    assert (bar["a11y:contrast"].detail, bar["a11y:voice"].detail) == ("désactivé", "normale")
     assert bar["a11y:voice"].icon == "volume-2"
     journey.handle("a11y:contrast")
     journey.handle("a11y:voice")
     bar = {a.id: a for a in journey.accessibility_bar()}
-    assert (bar["a11y:contrast"].detail, bar["a11y:voice"].detail) == ("activé", "désactivé")
+    assert (bar["a11y:contrast"].detail, bar["a11y:voice"].detail) == ("activé", "lente")
+    journey.handle("a11y:voice")
+    bar = {a.id: a for a in journey.accessibility_bar()}
+    assert bar["a11y:voice"].detail == "désactivé"
     assert bar["a11y:voice"].icon == "volume-x"
+    journey.voice_output_available = False
+    bar = {a.id: a for a in journey.accessibility_bar()}
+    assert bar["a11y:voice"].detail == "indisponible"
 
 
 def test_toggles_keep_the_screen(make_journey, catalogue):
@@ -293,13 +307,13 @@ def test_language_switches_translator_and_words(make_journey, catalogue):
     walk(journey, "start")
     assert journey.screen().title == "De quoi avez-vous besoin ?"
     assert "Santé" in journey.screen().visible_texts()
-    assert journey.accessibility_bar()[3].label == "English"
+    assert _bar_action(journey, "a11y:language").label == "English"
     model = journey.handle("a11y:language")
     assert journey.session.language == "en" and journey.translator.language == "en"
     assert model.title == "What do you need?"
     assert "Health" in model.visible_texts() and "Santé" not in model.visible_texts()
-    assert journey.accessibility_bar()[3].label == "Français"
-    assert journey.accessibility_bar()[3].detail == "Langue"
+    assert _bar_action(journey, "a11y:language").label == "Français"
+    assert _bar_action(journey, "a11y:language").detail == "Langue"
     model = journey.handle("a11y:language")
     assert model.title == "De quoi avez-vous besoin ?"
 
@@ -449,3 +463,7 @@ def test_farewell_disappears_on_next_start(make_journey):
     assert journey.farewell
     assert journey.handle("start").name == "themes"
     assert journey.farewell is False
+
+
+def _bar_action(journey, action_id):
+    return next(a for a in journey.accessibility_bar() if a.id == action_id)

@@ -12,7 +12,7 @@ from kiosk.core.journey import Journey
 from kiosk.core.session import Session
 from kiosk.core.stats import OUTCOMES
 
-SCREENS = {"attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback"}
+SCREENS = {"attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback", "search"}
 NEEDS_DEMARCHE = {"demarche", "guide", "teach"}
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -92,7 +92,8 @@ def test_accessibility_bar_labels_are_speakable(catalogue, lang):
     journey = fresh(catalogue, lang)
     for state in range(3):
         bar = journey.accessibility_bar()
-        assert [a.id for a in bar] == ["a11y:text", "a11y:contrast", "a11y:voice", "a11y:language", "call"]
+        assert [a.id for a in bar] == ["a11y:text", "a11y:contrast", "a11y:voice", "repeat", "a11y:explore",
+                                       "a11y:language", "call"]
         for action in bar:
             assert action.label.strip() and action.detail.strip(), action
             spoken = action.speech()

@@ -47,7 +47,10 @@ class BaseScreen(Screen):
             actions.parent.remove_widget(actions)
         for block in model.blocks:
             body.add_widget(build_block(block))
-        (body if self.actions_in_body else self.ids.fixed_actions).add_widget(actions)
+        if self.actions_in_body:
+            self.ids.body_box.add_widget(actions, index=1)  # above the spacer
+        else:
+            self.ids.fixed_actions.add_widget(actions)
         self._action_buttons = [self._button(a, actions, tile=self.tile_buttons or a.kind == "face")
                                 for a in model.actions]
         self._nav_buttons = [self._button(a, nav) for a in model.nav]
