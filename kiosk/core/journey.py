@@ -55,7 +55,8 @@ class Action:
 
 @dataclass(frozen=True)
 class Block:
-    """A piece of content: heading, text, notice, list, checklist, steps or words."""
+    """A piece of content: heading, text, notice, key (the one sentence that matters), list,
+    checklist, steps or words."""
 
     kind: str
     title: str = ""
@@ -419,7 +420,7 @@ class Journey:
         n, total = self.session.step + 1, len(t.steps)
         return ScreenModel(
             "guide", _("Step {n} of {total}").format(n=n, total=total),
-            [Block("heading", t.title), Block("notice", items=(t.steps[self.session.step],)),
+            [Block("heading", t.title), Block("key", items=(t.steps[self.session.step],)),
              Block("text", items=(_("Take your time. Touch \"Done\" when it is done."),))],
             [Action("step:done", _("Done"), "check", "primary"),
              Action("step:stuck", _("I'm stuck"), "hand-helping", "urgent", _("A person helps you"))],

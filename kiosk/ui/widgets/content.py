@@ -14,6 +14,10 @@ class BodyText(Label):
     """A wrapped paragraph whose height follows its text."""
 
 
+class KeyText(BodyText):
+    """The one sentence that matters most on a screen (the current step): larger."""
+
+
 class BlockTitle(Label):
     pass
 
@@ -44,7 +48,7 @@ def build_block(block: Block) -> BoxLayout:
     """The widget tree for one content block."""
     from kiosk.ui.widgets.controls import icon_glyph
 
-    view = NoticeView() if block.kind == "notice" else BlockView()
+    view = NoticeView() if block.kind in ("notice", "key") else BlockView()
     if block.title:
         view.add_widget(BlockTitle(text=block.title))
     for number, item in enumerate(block.items, 1):
@@ -54,6 +58,8 @@ def build_block(block: Block) -> BoxLayout:
             view.add_widget(ListItem(marker=f"{number}.", text=item))
         elif block.kind in ("list", "words"):
             view.add_widget(ListItem(marker="•", text=item))
+        elif block.kind == "key":
+            view.add_widget(KeyText(text=item))
         else:
             view.add_widget(BodyText(text=item))
     return view
