@@ -40,26 +40,35 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     if clock is not None:
         kwargs["clock"] = clock
     if with_devices:
-        kwargs["print_service"] = open_print_service(config)
+        check_printer_address(config)
+        kwargs["print_service_factory"] = lambda: open_print_service(config)
         kwargs["speaker"] = open_speaker(config)
         if config.devices["voice_input"]:
             kwargs["listener_factory"] = lambda: open_listener(config)
     return KioskApp(config, catalogue, **kwargs)
 
 
+def check_printer_address(config: Config) -> None:
+    """A malformed devices.printer stops the start with one line, like any other setting."""
+    from kiosk.devices.printer import PrinterUriError
+    from kiosk.devices.printer.uri import parse_printer_uri
+
+    try:
+        parse_printer_uri(config.devices["printer"])
+    except PrinterUriError as exc:
+        raise ConfigError([f"{config.source}: devices.printer: {exc}"]) from None
+
+
 def open_print_service(config: Config):
-    """The printer named by devices.printer behind a non-blocking service; None for 'none'."""
-    from kiosk.devices.printer import PrinterUriError, open_printer
+    """The printer behind a non-blocking service; None for 'none'.
+
+    Slow (python-escpos reads its printer database, ~0.5 s): the app calls it off the UI thread.
+    """
+    from kiosk.devices.printer import open_printer
     from kiosk.devices.printer.service import PrintService
 
     uri = config.devices["printer"]
-    if uri == "none":
-        return None
-    try:
-        printer = open_printer(uri)
-    except PrinterUriError as exc:
-        raise ConfigError([f"{config.source}: devices.printer: {exc}"]) from None
-    return PrintService(printer)
+    return None if uri == "none" else PrintService(open_printer(uri))
 
 
 def open_speaker(config: Config):

@@ -120,6 +120,9 @@ class Journey:
         self.effects: list[tuple] = []
         from kiosk.core.search import SearchState  # search imports this module's classes
         self.search = SearchState()
+        from kiosk.core.mediator import MediatorMode
+
+        self.mediator = MediatorMode()  # the app's MediatorDesk sets the PIN and clock
         self.voice_output_available = True
         self.voice_input_available = False
         translator.set_language(default_language)
@@ -139,7 +142,8 @@ class Journey:
 
     def _go(self, name: str, **params) -> None:
         s = self.session
-        s.history.append((self.screen_name, {k: getattr(s, k) for k in self._NAV_FIELDS}))
+        if self.screen_name not in ("pin", "mediator_panel"):  # never back into the mediator's screens
+            s.history.append((self.screen_name, {k: getattr(s, k) for k in self._NAV_FIELDS}))
         self.screen_name = name
         for key, value in params.items():
             setattr(self.session, key, value)
@@ -207,6 +211,8 @@ class Journey:
         self._go("end")
 
     def _on_back(self, _):
+        if self.screen_name in ("pin", "mediator_panel"):
+            return self._on_staff("close")
         if not self.session.history:
             self.screen_name = "attract"
             return
@@ -296,6 +302,7 @@ class Journey:
     def wipe(self, outcome: str | None = None) -> None:
         """Forget the session at once (finish, ignored timeout warning, crash)."""
         self.search.clear()
+        self.mediator.reset()
         if outcome and self.session.started and self.on_finish:
             self.session.outcome = outcome
             self.on_finish(self.session)
@@ -365,6 +372,16 @@ class Journey:
         return ScreenModel("themes", _("What do you need?"),
                            [Block("text", items=(_("Touch a subject."),))],
                            actions, self._nav(back=False))
+
+    def _on_staff(self, what):
+        """The mediator's PIN screen and panel (kiosk/core/mediator.py)."""
+        self.mediator.handle(self, what)
+
+    def _screen_pin(self) -> ScreenModel:
+        return self.mediator.pin_screen(self._)
+
+    def _screen_mediator_panel(self) -> ScreenModel:
+        return self.mediator.panel_screen(self._, self.session.explore_by_touch)
 
     def _screen_search(self) -> ScreenModel:
         from kiosk.core.search import search_screen

@@ -6,6 +6,7 @@ Import this module only after `kiosk.ui.bootstrap.prepare_kivy()`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 
@@ -36,7 +37,8 @@ from kiosk.ui import keys
 log = logging.getLogger(__name__)
 UI_DIR = Path(__file__).resolve().parent
 EXPLORE_DOUBLE_TAP_SECONDS = 1.0
-SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback", "search")
+SCREEN_NAMES = ("attract", "themes", "demarches", "demarche", "guide", "teach", "mediator", "end", "feedback", "search", "pin",
+                "mediator_panel")
 
 
 
@@ -84,7 +86,8 @@ class KioskApp(App):
     gap_px = NumericProperty(12)
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
-                 print_service=None, listener_factory=None, stats: Stats | None = None,
+                 print_service=None, print_service_factory=None, listener_factory=None,
+                 stats: Stats | None = None,
                  clock=time.monotonic, **kwargs):
         super().__init__(**kwargs)
         self.title = "France Services"
@@ -95,6 +98,7 @@ class KioskApp(App):
         self.stats = stats
         self.speaker = speaker
         self.print_service = print_service
+        self.print_service_factory = print_service_factory
         self.listener_factory = listener_factory
         self.journey = Journey(
             self.catalogue, self.translator,
@@ -148,29 +152,34 @@ class KioskApp(App):
         _register_fonts()
         _load_kv_files()
         from kiosk.ui.screens import (attract, demarche, demarches, end, feedback, guide, mediator,
-                                      search, teach, themes)
+                                      mediator_panel, pin, search, teach, themes)
         from kiosk.ui.widgets.bar import AccessibilityBar
         from kiosk.ui.widgets.overlay import AlertOverlay
 
-        classes = [attract.AttractScreen, themes.ThemesScreen, demarches.DemarchesScreen,
-                   demarche.DemarcheScreen, guide.GuideScreen, teach.TeachScreen,
-                   mediator.MediatorScreen, end.EndScreen, feedback.FeedbackScreen, search.SearchScreen]
+        self._screen_classes = {
+            "attract": attract.AttractScreen, "themes": themes.ThemesScreen,
+            "demarches": demarches.DemarchesScreen, "demarche": demarche.DemarcheScreen,
+            "guide": guide.GuideScreen, "teach": teach.TeachScreen, "mediator": mediator.MediatorScreen,
+            "end": end.EndScreen, "feedback": feedback.FeedbackScreen, "search": search.SearchScreen,
+            "pin": pin.PinScreen, "mediator_panel": mediator_panel.MediatorPanelScreen,
+        }
         root = FloatLayout()
         main = BoxLayout(orientation="vertical")
         self.bar = AccessibilityBar()
         self.screens = ScreenManager(transition=NoTransition())
-        for cls in classes:
-            self.screens.add_widget(cls())
         main.add_widget(self.bar)
         main.add_widget(self.screens)
         self.overlay = AlertOverlay()
         root.add_widget(main)
         root.add_widget(self.overlay)
+        self.desk = mediator_panel.MediatorDesk(self, root)
         from kiosk.ui.voice_input import VoiceInput
 
         self.voice = VoiceInput(self)
         if self.listener_factory is not None:
             self.voice.open_in_background(self.listener_factory)
+        if self.print_service_factory is not None:
+            self._open_printer_in_background()
         Window.bind(on_key_down=self._on_key_down)
         ExceptionManager.add_handler(_RecoverFromErrors(self))
         Clock.schedule_interval(self._tick, 0.5)
@@ -183,8 +192,8 @@ class KioskApp(App):
         """Draw a screen model, reset the focus to its first control, and say it."""
         _ = self.translator.gettext
         self.model = model
-        screen = self.screens.get_screen(model.name)
-        keep_focus = model.name == "search" and self.screens.current == "search"  # typing
+        screen = self._screen(model.name)
+        keep_focus = model.name in ("search", "pin") and self.screens.current == model.name  # typing
         screen.render(model, (_("Scroll up"), _("See more")))
         self.screens.current = model.name
         self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
@@ -192,6 +201,12 @@ class KioskApp(App):
         self.screen_speech = model.speech()
         if speak:
             self.speak(self.screen_speech)
+
+    def _screen(self, name: str):
+        """The screen for a model, built the first time it is needed (a faster start)."""
+        if not self.screens.has_screen(name):
+            self.screens.add_widget(self._screen_classes[name]())
+        return self.screens.get_screen(name)
 
     @property
     def landscape(self) -> bool:
@@ -381,8 +396,21 @@ class KioskApp(App):
             self.print_receipt(effect[1], effect[2])
         elif kind == "show_qr":
             self.show_qr(effect[1], effect[2])
+        elif kind == "staff":
+            self.desk.apply(effect[1])
 
     # ---- receipts --------------------------------------------------------------------------------
+
+    def _open_printer_in_background(self) -> None:
+        def work():
+            try:
+                service = self.print_service_factory()
+            except Exception as exc:
+                log.error("printer not opened: %s", exc.__class__.__name__)
+                self.device_faults.append(f"printer: could not be opened ({exc.__class__.__name__})")
+                return
+            Clock.schedule_once(lambda _dt: setattr(self, "print_service", service), 0)
+        threading.Thread(target=work, name="printer-open", daemon=True).start()
 
     def print_receipt(self, demarche_id: str, language: str) -> None:
         """Announce at once, print in the printer's worker, report back on the UI thread."""
@@ -457,6 +485,8 @@ class KioskApp(App):
             self.on_action("repeat")
         elif key == keys.F2:
             self.on_action("listen")
+        elif key == keys.MEDIATOR:
+            self.on_action("staff:open", force=True)
         else:
             return False
         return True
