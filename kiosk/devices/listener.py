@@ -31,7 +31,7 @@ import threading
 import time
 import wave
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 

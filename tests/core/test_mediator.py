@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from kiosk import paths
 from kiosk.core import mediator as m
 from kiosk.core.clock import ManualClock
-from kiosk.core.i18n import Translator, extract_msgids, parse_po
+from kiosk.core.i18n import Translator
 from kiosk.core.stats import Stats
 
 PIN = "2468"
