@@ -81,8 +81,8 @@ class ScreenModel:
             texts += [t for t in (action.label, action.detail) if t]
         return texts
 
-    def speech(self) -> str:
-        """What the speaker says on entering the screen: title, content, then the choices."""
+    def spoken_content(self) -> list[str]:
+        """The title and the content, in reading order, as the speaker says them."""
         parts = [self.title]
         for block in self.blocks:
             if block.title:
@@ -91,6 +91,11 @@ class ScreenModel:
                 parts += [f"{i}. {item}" for i, item in enumerate(block.items, 1)]
             else:
                 parts += list(block.items)
+        return parts
+
+    def speech(self) -> str:
+        """What the speaker says on entering the screen: title, content, then the choices."""
+        parts = self.spoken_content()
         choices = [a.speech() for a in self.actions + self.nav]
         if choices:
             parts.append(self.you_can + " " + " ; ".join(choices))
@@ -99,7 +104,7 @@ class ScreenModel:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if text.endswith((".", "!", "?", ":", ";")) else text + "."
+    return text if text.endswith((".", "!", "?", ":", ";", "…")) else text + "."
 
 
 class Journey:

@@ -290,20 +290,9 @@ class PanelModel(ScreenModel):
         texts = super().visible_texts()
         return texts + [t for line in self.lines for t in (self.markers[line.status], line.sentence)]
 
-    def speech(self) -> str:
-        parts = [self.title]
-        parts += [f"{self.markers[line.status]} : {line.sentence}" for line in self.lines]
-        for block in self.blocks:
-            parts += [t for t in (block.title, *block.items) if t]
-        choices = [a.speech() for a in self.actions + self.nav]
-        if choices:
-            parts.append(self.you_can + " " + " ; ".join(choices))
-        return "\n".join(_sentence(p) for p in parts if p)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", ":", ";", "…")) else text + "."
+    def spoken_content(self) -> list[str]:
+        lines = [f"{self.markers[line.status]} : {line.sentence}" for line in self.lines]
+        return [self.title, *lines, *super().spoken_content()[1:]]
 
 
 def markers(_: Translate) -> dict[str, str]:
