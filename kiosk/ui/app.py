@@ -124,6 +124,7 @@ class KioskApp(App):
         self.focus_index = 0
         self._sounds: dict[str, object] = {}
         self._last_receipt = None
+        self.speech_muted = False  # True while the microphone listens
         self.apply_look()
 
     # ---- look --------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ class KioskApp(App):
         A warning cuts whatever was being said."""
         self.last_speech = text
         session = self.journey.session
-        if self.speaker is None or not session.voice_on:
+        if self.speaker is None or not session.voice_on or self.speech_muted:
             return
         if warning:
             self.speaker.warn(text, session.language)

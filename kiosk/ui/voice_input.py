@@ -58,6 +58,7 @@ class VoiceInput:
         from kiosk.core.intents import IntentMatcher
 
         self.listener = listener
+        listener.mute = self._mute  # no speech over the person while the microphone is open
         if self.matcher is None:
             self.matcher = IntentMatcher.load(self.app.kiosk_config.languages["default"])
         if not listener.available:
@@ -66,6 +67,12 @@ class VoiceInput:
         self.app.refresh_bar()
 
     # ---- listening ---------------------------------------------------------------------------
+
+    def _mute(self, on: bool) -> None:
+        """Called by the listener (any thread) when the microphone opens and closes."""
+        self.app.speech_muted = on
+        if on and self.app.speaker is not None:
+            self.app.speaker.stop()
 
     def start(self) -> None:
         app, _ = self.app, self.app.translator.gettext
@@ -77,8 +84,6 @@ class VoiceInput:
             self.stop()
             return
         self.partial = ""
-        if app.speaker is not None:
-            app.speaker.stop()  # never talk over the person
         try:
             self.listener.listen(
                 on_partial=lambda text: Clock.schedule_once(lambda _dt: self._on_partial(text), 0),

@@ -46,10 +46,13 @@ def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
     kiosk.tap("listen")
     assert app.overlay.name == "listening"
     assert "Je vous écoute" in kiosk.visible_texts()
+    assert app.speech_muted  # the kiosk's voice is off while the microphone is open
     # Korean words mean nothing to the French matcher: the kiosk says so and offers a person.
     assert _wait(kiosk, lambda: app.overlay.name == "voice-retry")
     assert "Je n'ai pas compris" in kiosk.visible_texts()
     assert "call" in [b.action_id for b in app.overlay_buttons]
+    assert not app.speech_muted
+    assert "Je n'ai pas compris" in app.last_speech  # and it is said
     app.voice.listener = None
     app.journey.voice_input_available = False
     app.refresh_bar()
