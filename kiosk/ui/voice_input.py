@@ -46,21 +46,24 @@ class VoiceInput:
     def open_in_background(self, factory) -> None:
         """Load the model off the UI thread (it takes seconds); attach when ready."""
         def work():
+            from kiosk.core.search import matcher_for  # one matcher, shared with the typed search
+
             try:
                 listener = factory()
+                matcher = matcher_for(self.app.kiosk_config.languages["default"])
             except Exception as exc:
                 log.warning("voice input off: %s", exc.__class__.__name__)
                 return
-            Clock.schedule_once(lambda _dt: self.attach(listener), 0)
+            Clock.schedule_once(lambda _dt: self.attach(listener, matcher), 0)
         threading.Thread(target=work, name="listener-open", daemon=True).start()
 
-    def attach(self, listener) -> None:
-        from kiosk.core.intents import IntentMatcher
+    def attach(self, listener, matcher=None) -> None:
+        """Use this listener (and matcher); loading the matcher here blocks for ~0.3 s."""
+        from kiosk.core.search import matcher_for
 
         self.listener = listener
         listener.mute = self._mute  # no speech over the person while the microphone is open
-        if self.matcher is None:
-            self.matcher = IntentMatcher.load(self.app.kiosk_config.languages["default"])
+        self.matcher = matcher or self.matcher or matcher_for(self.app.kiosk_config.languages["default"])
         if not listener.available:
             self.app.device_faults.append(f"voice input: {listener.unavailable_reason}")
         self.app.journey.voice_input_available = listener.available

@@ -60,8 +60,8 @@ def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
 
 def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
     app = kiosk.app
-    from kiosk.core.intents import IntentMatcher
-    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    from kiosk.core.search import matcher_for
+    app.voice.matcher = app.voice.matcher or matcher_for("fr")
     app.voice.understand("euh j'ai perdu ma carte vitale")
     kiosk.pump(3)
     assert kiosk.screen_name == "demarche"
@@ -73,8 +73,8 @@ def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
 
 def test_unsure_understanding_shows_big_guesses(kiosk):
     app = kiosk.app
-    from kiosk.core.intents import IntentMatcher
-    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    from kiosk.core.search import matcher_for
+    app.voice.matcher = app.voice.matcher or matcher_for("fr")
     kiosk.tap("start")
     app.voice.understand("un papier pour la voiture", confirm=True)
     kiosk.pump(3)
@@ -88,8 +88,8 @@ def test_unsure_understanding_shows_big_guesses(kiosk):
 
 def test_out_of_scope_is_not_guessed(kiosk):
     app = kiosk.app
-    from kiosk.core.intents import IntentMatcher
-    app.voice.matcher = app.voice.matcher or IntentMatcher.load("fr")
+    from kiosk.core.search import matcher_for
+    app.voice.matcher = app.voice.matcher or matcher_for("fr")
     kiosk.tap("start")
     app.voice.understand("quel temps fera-t-il demain à marseille")
     kiosk.pump(3)
