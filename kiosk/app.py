@@ -21,6 +21,29 @@ def window_size(config: Config, orientation: str | None = None) -> tuple[int, in
     return w, h
 
 
+def fit_to_desktop(config: Config, desktop: tuple[int, int], orientation: str | None = None) -> Config:
+    """A windowed demo on an ordinary monitor: pick the monitor's orientation (unless one was
+    asked for) and shrink the window to fit, lowering the DPI by the same factor so that the
+    layout stays exactly the one of the real kiosk screen, only smaller."""
+    import copy
+
+    dw, dh = desktop
+    if orientation is None:
+        orientation = config.screen["orientation"]
+        if config.source == "demo defaults":
+            orientation = "landscape" if dw > dh else "portrait"
+    w, h = window_size(config, orientation)
+    fits = w <= 0.98 * dw and h <= 0.92 * dh  # a panel and a title bar take some height
+    scale = 1.0 if fits else min(0.92 * dw / w, 0.88 * dh / h)  # room for a panel and a title bar
+    values = copy.deepcopy(config.values)
+    values["screen"]["orientation"] = orientation
+    if scale < 1.0:
+        values["screen"]["width"] = max(480, round(config.screen["width"] * scale))
+        values["screen"]["height"] = max(480, round(config.screen["height"] * scale))
+        values["screen"]["dpi"] = max(30, round(config.screen["dpi"] * scale))
+    return Config(values=values, source=config.source)
+
+
 def create_app(config: Config, *, fullscreen: bool | None = None, orientation: str | None = None,
                clock=None, with_devices: bool = True, maxfps: int = 60):
     """Build the KioskApp (not started). Kivy is configured here, before its window exists.

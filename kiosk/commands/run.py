@@ -16,8 +16,14 @@ def register(sub) -> None:
 
 def run_kiosk(args) -> int:
     config = config_or_exit(args)
-    from kiosk.app import create_app
+    from kiosk.app import create_app, fit_to_desktop
     from kiosk.core.config import ConfigError
+    from kiosk.ui.bootstrap import desktop_size
+
+    fullscreen = args.fullscreen or config.screen["fullscreen"]
+    desktop = None if fullscreen else desktop_size()
+    if desktop:
+        config = fit_to_desktop(config, desktop, args.orientation)
 
     try:
         app = create_app(config, fullscreen=args.fullscreen or None, orientation=args.orientation)

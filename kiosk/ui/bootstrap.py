@@ -46,6 +46,32 @@ def ensure_display(width: int = 1920, height: int = 1920) -> None:
     raise RuntimeError("Could not start Xvfb on any display from :90 to :139.")
 
 
+def desktop_size() -> tuple[int, int] | None:
+    """The X screen's size in pixels, or None (no X display, no libX11)."""
+    import ctypes
+    import ctypes.util
+
+    if not os.environ.get("DISPLAY"):
+        return None
+    try:
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    except OSError:
+        return None
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XDefaultScreen.argtypes = [ctypes.c_void_p]
+    x11.XDisplayWidth.argtypes = x11.XDisplayHeight.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = x11.XOpenDisplay(None)
+    if not display:
+        return None
+    try:
+        screen = x11.XDefaultScreen(display)
+        return x11.XDisplayWidth(display, screen), x11.XDisplayHeight(display, screen)
+    finally:
+        x11.XCloseDisplay(display)
+
+
 def stop_display() -> None:
     global _xvfb
     if _xvfb is not None:

@@ -54,3 +54,12 @@ def test_screenshots_of_every_screen_in_three_modes_and_two_orientations(driver,
     dark = Image.open(out / "portrait-high-contrast-themes.png").convert("L").resize((1, 1)).getpixel((0, 0))
     light = Image.open(out / "portrait-normal-themes.png").convert("L").resize((1, 1)).getpixel((0, 0))
     assert dark < 100 < light
+
+
+def test_the_desktop_size_is_read_from_the_x_server(driver):
+    from kiosk.ui import bootstrap
+
+    size = bootstrap.desktop_size()
+    assert size is not None and min(size) > 0
+    if bootstrap._xvfb is not None:
+        assert size == (1920, 1920)  # the Xvfb screen the tests started
