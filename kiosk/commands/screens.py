@@ -84,6 +84,7 @@ def run_audit(args) -> int:
                     for problem in audit_screen(driver, mode):
                         violations.append(f"{orientation} {mode} {language} {name}: {problem}")
                     checked += 1
+                print(f"{orientation} {mode} {language}: {len(stops)} screens checked", file=sys.stderr)
     for line in violations:
         print(line)
     print(f"{checked} screens checked, {len(violations)} violations", file=sys.stderr)

@@ -24,6 +24,8 @@ class BaseScreen(Screen):
     landscape_cols = NumericProperty(2)
     actions_in_body = BooleanProperty(False)
     tile_buttons = BooleanProperty(False)
+    # Fixed choices go beside the content on a landscape screen, under it on a portrait one.
+    side_by_side = BooleanProperty(False)
     overflow = BooleanProperty(False)
     bg_color = ListProperty([1, 1, 1, 1])
     scroll_up_label = StringProperty("")
@@ -31,6 +33,12 @@ class BaseScreen(Screen):
 
     _action_buttons: list = []
     _nav_buttons: list = []
+
+    def on_size(self, *_):
+        self.side_by_side = self.width > self.height and not self.actions_in_body
+
+    def on_actions_in_body(self, *_):
+        self.on_size()
 
     def on_kv_post(self, base_widget):
         # A strong reference: the grid moves between the body and the fixed area.
@@ -57,6 +65,7 @@ class BaseScreen(Screen):
         nav.cols = max(1, len(model.nav))
         self.ids.scroller.scroll_y = 1
         Clock.schedule_once(self._check_overflow, 0)
+        Clock.schedule_once(self._check_overflow, 0.05)  # once more after the layout settled
 
     @staticmethod
     def _button(action, parent, tile: bool = False) -> KioskButton:
@@ -68,6 +77,19 @@ class BaseScreen(Screen):
     def _check_overflow(self, *_):
         scroller = self.ids.scroller
         self.overflow = self.ids.body_box.minimum_height > scroller.height + 1
+        self._fit_fixed_actions()
+
+    def _fit_fixed_actions(self) -> None:
+        """Fixed choices must leave room for the content: when they would take the whole side
+        column (landscape) or more than half the height (portrait), their second lines go.
+        One way per render, so it cannot flip back and forth."""
+        fixed, middle = self.ids.fixed_actions, self.ids.middle
+        if self.actions_in_body or not self._action_buttons or middle.height <= 1:
+            return
+        room = middle.height if self.side_by_side else middle.height * 0.55
+        if fixed.minimum_height > room and not self._action_buttons[0].compact:
+            for button in self._action_buttons:
+                button.compact = True
 
     def on_overflow(self, *_):
         """The scroll buttons appear or go: the keyboard order must follow."""

@@ -34,6 +34,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
     focused = BooleanProperty(False)
     text_align = StringProperty("left")
     icon_scale = NumericProperty(1.0)
+    compact = BooleanProperty(False)   # hide the second line when space is short (it is still spoken)
     bg_color = ListProperty([0, 0, 0, 0])
     fg_color = ListProperty([0, 0, 0, 1])
     border_color = ListProperty([0, 0, 0, 1])
@@ -61,6 +62,7 @@ def take_button(cls: type = KioskButton, **props) -> KioskButton:
         return cls(**props)
     button = free.pop()
     button.focused = False
+    button.compact = False
     button.state = "normal"
     for key, value in props.items():
         setattr(button, key, value)
