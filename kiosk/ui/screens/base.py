@@ -83,7 +83,9 @@ class BaseScreen(Screen):
         """Fixed choices must leave room for the content: when they would take the whole side
         column (landscape) or more than half the height (portrait), their second lines go.
         One way per render, so it cannot flip back and forth."""
-        fixed, middle = self.ids.fixed_actions, self.ids.middle
+        fixed, middle = self.ids.get("fixed_actions"), self.ids.get("middle")
+        if middle is None or fixed is None:  # a screen with a layout of its own (search, PIN)
+            return
         if self.actions_in_body or not self._action_buttons or middle.height <= 1:
             return
         room = middle.height if self.side_by_side else middle.height * 0.55
