@@ -24,15 +24,19 @@ def representative_stops(example: str = "carte-vitale") -> list[tuple[str, list[
         ("mediator", to_demarche + ["help:urgent"]),
         ("end", to_demarche + ["end"]),
         ("feedback", to_demarche + ["end", "face:2"]),
+        ("search", ["start", "search", "key:c", "key:a", "key:r", "key:t", "key:e"]),
         ("overlay-help", ["start", "call"]),
         ("overlay-timeout", ["start", "@timeout"]),
+        ("pin", ["staff:open"]),
+        ("mediator-panel", ["staff:open", "@pin"]),
     ]
 
 
 def every_stop(catalogue: Catalogue) -> list[tuple[str, list[str]]]:
     """Every screen of every démarche: its page, each guided step, the teach screen, the recap."""
     stops = [s for s in representative_stops() if s[0] in ("attract", "themes", "overlay-help",
-                                                            "overlay-timeout", "feedback")]
+                                                            "overlay-timeout", "feedback", "search",
+                                                            "pin", "mediator-panel")]
     for theme in catalogue.themes:
         stops.append((f"demarches-{theme.id}", ["start", f"theme:{theme.id}"]))
     for d in catalogue.demarches.values():
@@ -61,6 +65,10 @@ def go_to(driver, events: list[str], mode: str, language: str = "fr") -> None:
         if event == "@timeout":
             driver.clock.advance(app.inactivity.inactivity_seconds + 1)
             app._tick(0)
+        elif event == "@pin":  # the mediator types the configured PIN
+            for digit in app.kiosk_config.mediator["pin"]:
+                driver.act(f"staff:digit:{digit}")
+            driver.act("staff:ok")
         else:
             driver.act(event)
     driver.pump(4)
