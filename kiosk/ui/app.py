@@ -144,7 +144,16 @@ class KioskApp(App):
         self.target_px = round(a11y.mm_to_px(a11y.MIN_TARGET_MM + 3, self.dpi))
         self.gap_px = round(a11y.mm_to_px(a11y.MIN_TARGET_GAP_MM + 0.5, self.dpi))
         pal = a11y.palette(session.high_contrast)
-        self.colors = {role: pal.rgba(role) for role in pal.__dataclass_fields__ if role != "name"}
+        colors = {role: pal.rgba(role) for role in pal.__dataclass_fields__ if role != "name"}
+        try:
+            self.colors = colors
+        except ReferenceError:
+            # A kv binding outlived its widget (see widgets/tree.discard_children): collect the
+            # garbage so Kivy drops it, and try once more rather than leave a half-styled screen.
+            log.warning("stale widget binding while restyling; retrying after a collection")
+            import gc
+            gc.collect()
+            self.colors = dict(colors)
         Window.clearcolor = self.colors["background"]
 
     # ---- build ---------------------------------------------------------------------------------

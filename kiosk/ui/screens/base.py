@@ -9,7 +9,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.core.journey import ScreenModel
 from kiosk.ui.widgets.content import build_block
 from kiosk.ui.widgets.controls import KioskButton, TileButton, release_buttons, take_button
-from kiosk.ui.widgets.tree import ancestors
+from kiosk.ui.widgets.tree import ancestors, discard_children
 
 
 class BaseScreen(Screen):
@@ -50,7 +50,7 @@ class BaseScreen(Screen):
         body, actions, nav = self.ids.body, self.actions_grid, self.ids.nav
         release_buttons(self._action_buttons + self._nav_buttons)
         for box in (body, actions, nav):
-            box.clear_widgets()
+            discard_children(box)
         if actions.parent is not None:
             actions.parent.remove_widget(actions)
         for block in model.blocks:

@@ -9,6 +9,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kiosk.core.journey import ScreenModel
 from kiosk.ui.widgets.content import build_block
 from kiosk.ui.widgets.controls import KioskButton, release_buttons, take_button
+from kiosk.ui.widgets.tree import discard_children
 
 
 def _texture(image):
@@ -42,12 +43,12 @@ class AlertOverlay(FloatLayout):
         self.ids.picture.texture = _texture(image) if image is not None else None
         self.has_picture = image is not None
         body, actions = self.ids.body, self.ids.actions
-        body.clear_widgets()
-        actions.clear_widgets()
+        release_buttons(self._buttons)  # pooled: back to the pool before the rest is discarded
+        discard_children(body)
+        discard_children(actions)
         for block in model.blocks:
             body.add_widget(build_block(block))
         buttons = []
-        release_buttons(self._buttons)
         for action in model.actions:
             button = take_button(KioskButton, action_id=action.id, label=action.label,
                                  detail=action.detail, icon=action.icon, kind=action.kind)

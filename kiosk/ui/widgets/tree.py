@@ -14,3 +14,19 @@ def ancestors(widget):
         if parent is node:
             break
         node = parent
+
+
+def discard_children(box) -> None:
+    """Remove a container's children for good, unbinding their kv rules at once.
+    Never use it on pooled buttons (controls.release_buttons keeps those alive).
+
+    Kivy unbinds a dead widget's rules from a weak-reference callback, which Python skips when
+    the widget and its proxy die together in a garbage cycle; the stale binding then raises
+    ReferenceError the next time a shared property (app.colors, app.font_body) changes.
+    """
+    from kivy.lang import Builder
+
+    for child in list(box.children):
+        box.remove_widget(child)
+        for widget in child.walk(restrict=True):
+            Builder.unbind_widget(widget.uid)
