@@ -111,6 +111,13 @@ SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
     "receipt": {
         "satisfaction_url": ("https://www.france-services.gouv.fr/", _url()),
     },
+    "hub": {
+        # empty: use the address saved by `kiosk enrol`; no enrolment = no hub, the kiosk works alone
+        "url": ("", (lambda v: v == "" or (isinstance(v, str) and v.startswith(("https://", "http://"))
+                                          and " " not in v), "\"\" or an address starting with https://")),
+        # empty: <data dir>/hub-device.json (written by `kiosk enrol`, rights 0600)
+        "device_file": ("", (lambda v: isinstance(v, str) and len(v) <= 400, "a file path, or \"\" for the default")),
+    },
     "mediator": {
         "pin": ("2468", (lambda v: isinstance(v, str) and v.isdigit() and 4 <= len(v) <= 8,
                          "a text of 4 to 8 digits, in quotes")),
