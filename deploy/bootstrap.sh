@@ -8,7 +8,7 @@
 # Steps, each skipped when already done so that a second run is quick:
 #   1. Debian packages (apt-get), skipped when dpkg-query says every one is installed;
 #   2. a virtualenv .venv at the repository root, made with the python3 on PATH, reused when healthy;
-#   3. `pip install -e ".[test]"` into it, skipped while pyproject.toml (hash kept in .venv) is unchanged.
+#   3. `pip install -e ".[test,hub]"` into it, skipped while pyproject.toml (hash kept in .venv) is unchanged.
 # Network: only Debian's package mirrors and PyPI.
 set -euo pipefail
 
@@ -19,6 +19,7 @@ PACKAGES=(
     cups cups-client cups-bsd cups-filters printer-driver-cups-pdf poppler-utils
     libgl1 libgl1-mesa-dri libegl1 libmtdev1 libsdl2-2.0-0
     fonts-dejavu-core xdotool imagemagick git
+    postgresql chromium
 )
 XVFB_SCREEN="-screen 0 1920x1920x24"
 
@@ -117,9 +118,9 @@ if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANTED" && -x "$VENV/bin/kiosk" ]] \
     && "$VENV/bin/python" -c 'import kiosk, pytest' >/dev/null 2>&1; then
     say "Python packages: already installed and pyproject.toml unchanged, pip skipped."
 else
-    say "Python packages: pip install -e \".[test]\" (a few minutes the first time)."
+    say "Python packages: pip install -e \".[test,hub]\" (a few minutes the first time)."
     rm -f "$STAMP"
-    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[test]" \
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[test,hub]" \
         || die "pip could not install the kiosk: see the messages above (is PyPI reachable?)."
     printf '%s\n' "$WANTED" >"$STAMP"
 fi
