@@ -13,7 +13,9 @@ Threads in this process (all daemons, none of them the caller's):
 
 Privacy: spoken text never reaches logs. `say_private` speaks a PIN or a reference only when a
 headset is in use; on the loudspeaker it says the replacement sentence ("it is printed").
-Live WAV files are written in memory (/dev/shm when it exists) and deleted once played.
+Live WAV files are written in a private folder under `kiosk.paths.runtime_dir()` (systemd's
+RuntimeDirectory, emptied when the service stops or crashes) and deleted once played, when cut,
+when the worker ends or dies, and checked for at every session wipe (`reset_for_new_session`).
 """
 
 from __future__ import annotations
@@ -128,9 +130,37 @@ def player_argv(player: str | Iterable[str] | None) -> list[str]:
     return list(player)
 
 
-def _runtime_parent() -> str | None:
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+def _speech_folder() -> str:
+    """A fresh private folder for this speaker's live audio, after removing the folders of
+    speakers whose process is gone (a crash outside systemd)."""
+    from kiosk.paths import runtime_dir  # noqa: PLC0415
+
+    parent = runtime_dir()
+    for old in parent.glob("speech-*"):
+        pid = old.name.split("-")[1] if old.name.count("-") >= 2 else ""
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"speech-{os.getpid()}-", dir=parent)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _purge_folder(folder: str) -> int:
+    count = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                count += 1
+    return count
 
 
 def _default_cache_dir() -> Path:
@@ -197,7 +227,7 @@ class Speaker:
         self.events: collections.deque = collections.deque(maxlen=512)
         """Recent worker events (timing figures for the bench and tests); never any text."""
         self.worker_starts = 0
-        self._runtime_dir = tempfile.mkdtemp(prefix="kiosk-speech-", dir=_runtime_parent())
+        self._runtime_dir = _speech_folder()
 
         if not shutil.which(self.player[0]):
             self._set_problem("no_player", f"player {self.player[0]!r} not found")
@@ -330,8 +360,15 @@ class Speaker:
 
     def reset_for_new_session(self) -> None:
         """A new citizen: silence, forget what was said, rate normal, moderate volume, no headset.
-        Also re-checks the sound card if it was missing (a loudspeaker may have been plugged)."""
+        Also re-checks the sound card if it was missing (a loudspeaker may have been plugged).
+
+        No audio of the last session may remain: the worker deletes any live file once the cut
+        speech has ended (a warning is logged, without names or content, if it had to); with no
+        worker running, this process deletes them itself."""
         self.stop()
+        self._send({"cmd": "purge"})
+        if self.worker_pid is None:
+            self._report_purged(_purge_folder(self._runtime_dir))
         with self._lock:
             self._last = []
         self.headset = False
@@ -341,6 +378,11 @@ class Speaker:
         if self._problem in ("no_sound_card", "player_failed"):
             self._probe_done.clear()
             self._send({"cmd": "probe"})
+
+    @property
+    def runtime_dir(self) -> str:
+        """The private folder of live audio (empty whenever nothing is being said)."""
+        return self._runtime_dir
 
     def prerender(self, prompts: dict[str, tuple[str, str]]) -> None:
         """Register fixed prompts {key: (text, lang)} and render them to WAV in the background
@@ -412,6 +454,10 @@ class Speaker:
         return proc.pid if proc is not None and proc.poll() is None else None
 
     # --- internals ---------------------------------------------------------------------------
+    def _report_purged(self, count: int) -> None:
+        if count:
+            log.warning("%d speech audio file(s) of a past utterance were left on disk and have "
+                        "been deleted", count)
     def _say(self, items: list[_Item], interrupt: bool, remember: bool = True) -> bool:
         if remember:
             with self._lock:
@@ -478,7 +524,7 @@ class Speaker:
 
     def _spawn(self) -> subprocess.Popen:
         proc = subprocess.Popen(
-            self._python + [str(WORKER_SCRIPT)],
+            self._python + [str(WORKER_SCRIPT), self._runtime_dir],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=None,
@@ -534,6 +580,9 @@ class Speaker:
             fatal = self._read_events(proc)
             _kill_group(proc.pid)  # before reaping it, so its process group id is still its own
             rc = proc.wait()
+            left = _purge_folder(self._runtime_dir)  # what a killed worker could not delete
+            if left and rc not in (0, None) and not self._closed:
+                log.info("deleted %d live speech audio file(s) of the stopped worker", left)
             with self._lock:
                 self._done_utt = self._sent_utt  # what it had not said is dropped
             if self.state == "speaking":
@@ -575,6 +624,8 @@ class Speaker:
                     self._set_state(ev["state"])
             elif kind == "ready":
                 log.debug("speech worker %s ready with %s voices", ev.get("pid"), ev.get("voices"))
+            elif kind == "purged":
+                self._report_purged(int(ev.get("count") or 0))
             elif kind == "player_ok":
                 self._clear_problem()
                 self._probe_done.set()

@@ -15,7 +15,9 @@ Threads here:
 - one watcher per player reads its output (the test player reports its first sample) and its exit.
 
 Text is never written to the event stream or to logs (it may be private); live WAV files go to a
-runtime folder the parent puts in memory (/dev/shm) and are deleted once played.
+private runtime folder the parent gives (kiosk.paths.runtime_dir()) and are deleted once
+played, when cut, at a "purge" (session wipe) and when the worker ends; the parent deletes what
+a killed worker left.
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ class Worker:
         self.volume = 0.7
         self.fallback_lang = "fr"
         self.player: list[str] = ["aplay", "-q"]
-        self.runtime_dir = "/tmp"
+        self.runtime_dir = tempfile.gettempdir()
         self.cache_dir = None
         self.jobs: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
@@ -232,7 +234,7 @@ class Worker:
         described in settle(), so about one first utterance in six came out with the wrong voice
         or rate, or cut short.
         """
-        fd, path = tempfile.mkstemp(suffix=".wav", prefix="kiosk-warm-")
+        fd, path = tempfile.mkstemp(suffix=".wav", prefix="warm-", dir=self.runtime_dir)
         os.close(fd)
         try:
             self.engine.save_to_file(".", path)
@@ -329,7 +331,8 @@ class Worker:
                     ok = self.finish(playing[0])
                     self.discard(playing)
                     playing = None
-                    if not ok:
+                    if not ok:  # stopped or cut: the chunk rendered meanwhile is never played
+                        self.discard((None, path, live))
                         break
                 if path is None:
                     continue
@@ -348,6 +351,14 @@ class Worker:
         if live and path:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+    def purge(self) -> int:
+        """Delete every live audio file left in the runtime folder; how many there were.
+
+        Run between jobs (nothing is playing then), at a session wipe and when the worker is
+        told to end: no audio of a session outlives it.
+        """
+        return purge_folder(self.runtime_dir)
 
     def go_idle_if_done(self) -> None:
         with self.lock:
@@ -404,6 +415,8 @@ class Worker:
                 self.probe()
         elif kind == "probe":
             self.probe()
+        elif kind == "purge":
+            self.events.emit("purged", count=self.purge())
         elif kind == "prerender":
             done = []
             for item in job["items"]:
@@ -481,7 +494,29 @@ class Worker:
             self.go_idle_if_done()
 
 
-def main() -> int:
+def purge_folder(folder: str) -> int:
+    """Delete the files directly in `folder` (live WAVs and their partial renders)."""
+    count = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, name))
+            count += 1
+    return count
+
+
+def _end_now(worker: Worker) -> None:
+    """SIGTERM: stop the player, delete the live audio, exit at once."""
+    worker.interrupt()
+    purge_folder(worker.runtime_dir)
+    os._exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     # The event stream is a private copy of stdout; fd 1 goes to /dev/null because pyttsx3
     # prints a line for every file it saves.
     events_stream = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
@@ -490,7 +525,9 @@ def main() -> int:
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     events = Events(events_stream)
     worker = Worker(events)
-    signal.signal(signal.SIGTERM, lambda *_: (worker.interrupt(), os._exit(0)))
+    if argv:  # the parent's private runtime folder, before the warm-up writes anything
+        worker.runtime_dir = argv[0]
+    signal.signal(signal.SIGTERM, lambda *_: _end_now(worker))
     if not worker.start_engine():
         return 3
     events.emit("ready", pid=os.getpid(), voices=len(worker.voices))
@@ -499,6 +536,7 @@ def main() -> int:
     )
     reader.start()
     worker.main_loop()
+    purge_folder(worker.runtime_dir)
     return 0
 
 
