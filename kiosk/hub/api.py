@@ -1,0 +1,145 @@
+"""The kiosks' API: enrolment, signed event batches, help-alert status (long-poll)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.hub import signing
+from kiosk.hub.protocol import MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch
+from kiosk.hub.store import HubError, KioskAuth, alerts_status, enrol, ingest, kiosk_auth, remember_nonce
+
+router = APIRouter()
+
+
+def refuse(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def read_json(request: Request) -> tuple[bytes, object]:
+    """The body (at most MAX_BODY_BYTES, JSON only) and its parsed value, or HubError."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        raise HubError(415, "Send the body as application/json.")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        raise HubError(413, f"The body is larger than {MAX_BODY_BYTES} bytes: send fewer events at a time.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HubError(413, f"The body is larger than {MAX_BODY_BYTES} bytes: send fewer events at a time.")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    try:
+        return body, json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise HubError(400, "The body is not valid JSON.") from None
+
+
+def authenticate(request: Request, body: bytes) -> KioskAuth:
+    engine = request.app.state.engine
+    h = request.headers
+    kiosk_id = h.get(signing.HEADER_KIOSK, "")
+    timestamp = h.get(signing.HEADER_TIMESTAMP, "")
+    nonce = h.get(signing.HEADER_NONCE, "")
+    given = h.get(signing.HEADER_SIGNATURE, "")
+    if not (kiosk_id and timestamp and given) or not (16 <= len(nonce) <= 64) or len(kiosk_id) > 32:
+        raise HubError(401, "This request is not signed: enrol the kiosk with `kiosk enrol`.")
+    if not signing.timestamp_fresh(timestamp):
+        raise HubError(401, "The kiosk's clock is more than 5 minutes off: set the time (NTP) and retry.")
+    kiosk = kiosk_auth(engine, kiosk_id)
+    if kiosk is None or not signing.check_signature(kiosk.secret, request.method, request.url.path,
+                                                    timestamp, nonce, body, given):
+        raise HubError(401, "Wrong signature: this kiosk is unknown or its secret is wrong; enrol it again.")
+    if kiosk.revoked:
+        raise HubError(403, "This kiosk was revoked on the hub.")
+    return kiosk
+
+
+@router.get("/healthz")
+async def healthz(request: Request):
+    def probe() -> bool:
+        try:
+            with request.app.state.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001 — any failure means "not healthy"
+            return False
+    ok = await run_in_threadpool(probe)
+    return JSONResponse({"status": "ok" if ok else "database unreachable"}, status_code=200 if ok else 503)
+
+
+@router.post("/api/v1/enrol")
+async def api_enrol(request: Request):
+    try:
+        _, data = await read_json(request)
+        if not isinstance(data, dict) or set(data) != {"code"} or not isinstance(data["code"], str) \
+                or not 0 < len(data["code"]) <= 40:
+            raise HubError(422, "Send {\"code\": \"XXXX-XXXX-XXXX\"}.")
+        result = await run_in_threadpool(enrol, request.app.state.engine, data["code"])
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    result["survey_key"] = signing.site_survey_key(request.app.state.master_secret, result["site"])
+    return result
+
+
+@router.post("/api/v1/events")
+async def api_events(request: Request):
+    engine = request.app.state.engine
+    try:
+        body, data = await read_json(request)
+        kiosk = await run_in_threadpool(authenticate, request, body)
+        try:
+            site, events = parse_batch(data)
+        except ProtocolError as exc:
+            raise HubError(422, f"Refused, nothing stored: {exc}.") from None
+        if site != kiosk.site:
+            raise HubError(403, "This kiosk belongs to another site: nothing stored.")
+        nonce = request.headers[signing.HEADER_NONCE]
+
+        def store():
+            with engine.begin() as conn:
+                if not remember_nonce(conn, engine, kiosk.id, nonce):
+                    raise HubError(409, "Replayed request refused.")
+                return ingest(conn, engine, kiosk, events)
+        stored, duplicates = await run_in_threadpool(store)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    return {"stored": stored, "duplicates": duplicates}
+
+
+@router.post("/api/v1/alerts/status")
+async def api_alert_status(request: Request):
+    engine = request.app.state.engine
+    repeat_s = request.app.state.settings.alert_repeat_s
+    try:
+        body, data = await read_json(request)
+        kiosk = await run_in_threadpool(authenticate, request, body)
+        try:
+            ids, wait = parse_alert_query(data)
+        except ProtocolError as exc:
+            raise HubError(422, f"{exc}.") from None
+        nonce = request.headers[signing.HEADER_NONCE]
+
+        def check_nonce():
+            with engine.begin() as conn:
+                if not remember_nonce(conn, engine, kiosk.id, nonce):
+                    raise HubError(409, "Replayed request refused.")
+        await run_in_threadpool(check_nonce)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    first = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
+    deadline = time.monotonic() + wait
+    current = first
+    while current == first and time.monotonic() < deadline:
+        if await request.is_disconnected():
+            break
+        await asyncio.sleep(0.25)
+        current = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
+    return {"alerts": current, "repeat_seconds": repeat_s}

@@ -1,0 +1,38 @@
+"""Words of the cold survey, per language (short sentences, common words)."""
+
+SURVEY_TEXT = {
+    "fr": {
+        "title": "Votre avis sur votre visite",
+        "intro": "3 questions. Moins d'une minute. Vos réponses sont anonymes.",
+        "solved_q": "Votre démarche est-elle réglée ?",
+        "solved": {"yes": "Oui", "partly": "En partie", "no": "Non"},
+        "missing_q": "Que vous manque-t-il encore ?",
+        "missing": {"nothing": "Rien", "document": "Un papier", "appointment": "Un rendez-vous",
+                    "answer": "Une réponse de l'administration", "help": "De l'aide", "other": "Autre chose"},
+        "rating_q": "Êtes-vous satisfait de l'aide reçue ?",
+        "rating": {1: "Pas du tout", 2: "Peu", 3: "Moyennement", 4: "Plutôt", 5: "Tout à fait"},
+        "send": "Envoyer mon avis",
+        "error": "Choisissez une réponse à chaque question, puis appuyez sur « Envoyer mon avis ».",
+        "thanks": "Merci ! Votre avis est bien envoyé.",
+        "thanks_more": "Vous pouvez fermer cette page.",
+        "invalid": "Ce lien ne marche pas. Reprenez le code QR de votre reçu.",
+        "other_lang": ("en", "English"),
+    },
+    "en": {
+        "title": "Your opinion on your visit",
+        "intro": "3 questions. Less than a minute. Your answers are anonymous.",
+        "solved_q": "Is your procedure settled?",
+        "solved": {"yes": "Yes", "partly": "Partly", "no": "No"},
+        "missing_q": "What do you still need?",
+        "missing": {"nothing": "Nothing", "document": "A document", "appointment": "An appointment",
+                    "answer": "An answer from the administration", "help": "Help", "other": "Something else"},
+        "rating_q": "Are you satisfied with the help you got?",
+        "rating": {1: "Not at all", 2: "A little", 3: "Fairly", 4: "Mostly", 5: "Completely"},
+        "send": "Send my opinion",
+        "error": "Choose one answer for each question, then press “Send my opinion”.",
+        "thanks": "Thank you! Your opinion has been sent.",
+        "thanks_more": "You can close this page.",
+        "invalid": "This link does not work. Scan the QR code on your receipt again.",
+        "other_lang": ("fr", "Français"),
+    },
+}
