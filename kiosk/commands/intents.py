@@ -1,12 +1,15 @@
-"""`kiosk intents eval FILE.tsv` and `kiosk intents match "TEXT"`: the intent matcher from the shell."""
+"""`kiosk intents eval [--lang LANG] FILE.tsv` and `kiosk intents match [--lang LANG] TEXT`: the
+intent matcher from the shell, and the evaluation helpers (used by the tests and the bench, not by
+the product)."""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
-from kiosk.core.intents import IntentMatcher, evaluate, read_eval_tsv
+from kiosk.core.intents import NONE, SURE, IntentMatcher, available_languages, language_request
 
 
 def register(sub) -> None:
@@ -25,25 +28,105 @@ def register(sub) -> None:
     m.set_defaults(func=run_match)
 
 
+# ── evaluation ───────────────────────────────────────────────────────────────────────────────
+
+def read_eval_tsv(path: Path) -> list[tuple[str, str]]:
+    """(text, intent) rows of a file shaped like the dev set (header with `text` and `intent`)."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        if "text" not in header or "intent" not in header:
+            raise ValueError(f"{path}: the first line must name the columns `text` and `intent`")
+        i_text, i_intent = header.index("text"), header.index("intent")
+        for n, line in enumerate(f, start=2):
+            if not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) <= max(i_text, i_intent):
+                raise ValueError(f"{path}:{n}: expected {len(header)} tab-separated columns")
+            rows.append((cols[i_text], cols[i_intent].strip()))
+    return rows
+
+
+def evaluate(matcher: IntentMatcher, rows: list[tuple[str, str]]) -> dict:
+    """Top-1 accuracy (an utterance decided `none` predicts `none`), out-of-scope rejection,
+    how often the matcher was sure, how often it was sure and wrong, time per utterance, misses."""
+    misses = []
+    correct = in_scope = in_scope_ok = oos = oos_rejected = sure = wrong_sure = 0
+    elapsed = 0.0
+    for text, expected in rows:
+        t0 = time.perf_counter()
+        decision = matcher.decide(text)
+        elapsed += time.perf_counter() - t0
+        predicted = decision.best.id if decision.status != NONE else "none"
+        if decision.status == SURE:
+            sure += 1
+        if predicted == expected:
+            correct += 1
+        else:
+            wrong_sure += decision.status == SURE
+            misses.append({"text": text, "expected": expected, "got": predicted,
+                           "status": decision.status,
+                           "candidates": [[c.id, c.confidence] for c in decision.candidates]})
+        if expected == "none":
+            oos += 1
+            oos_rejected += decision.status == NONE
+        else:
+            in_scope += 1
+            in_scope_ok += predicted == expected
+    n = len(rows)
+    return {
+        "language": matcher.language.code,
+        "utterances": n,
+        "top1_accuracy": round(correct / n, 4) if n else None,
+        "in_scope_top1": round(in_scope_ok / in_scope, 4) if in_scope else None,
+        "out_of_scope": oos,
+        "out_of_scope_rejection": round(oos_rejected / oos, 4) if oos else None,
+        "sure_rate": round(sure / n, 4) if n else None,
+        "wrong_sure": wrong_sure,
+        "ms_per_utterance": round(1000 * elapsed / n, 4) if n else None,
+        "misses": misses,
+    }
+
+
+# ── commands ─────────────────────────────────────────────────────────────────────────────────
+
+def _load(lang: str) -> IntentMatcher | None:
+    try:
+        return IntentMatcher.load(lang)
+    except FileNotFoundError:
+        print(f"No word list for the language {lang!r}. Choose one of: "
+              f"{', '.join(available_languages())}.", file=sys.stderr)
+    except (OSError, ValueError) as exc:
+        print(f"The word list for {lang!r} cannot be used: {exc}", file=sys.stderr)
+    return None
+
+
 def run_eval(args) -> int:
     try:
         rows = read_eval_tsv(args.file)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 1
-    matcher = IntentMatcher.load(args.lang)
+    matcher = _load(args.lang)
+    if matcher is None:
+        return 2
     print(json.dumps(evaluate(matcher, rows), ensure_ascii=False))
     return 0
 
 
 def run_match(args) -> int:
-    matcher = IntentMatcher.load(args.lang)
+    matcher = _load(args.lang)
+    if matcher is None:
+        return 2
     decision = matcher.decide(args.text)
     out = {
         "text": args.text,
+        "language": args.lang,
         "decision": decision.status,
         "candidates": [{"id": c.id, "confidence": c.confidence, "score": c.score, "kind": c.kind}
-                       for c in matcher.match(args.text, limit=args.limit)],
+                       for c in matcher.match(args.text, limit=max(1, args.limit))],
+        "language_request": language_request(args.text),
     }
     print(json.dumps(out, ensure_ascii=False))
     return 0

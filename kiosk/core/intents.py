@@ -2,12 +2,16 @@
 
 Pure Python, no model download, well under a millisecond per utterance. The knowledge lives in a
 per-language lexicon (assets/intents-lexicon.<lang>.toml): for each id, the phrases people use to
-name it, with weights. Matching works on normalised tokens:
+name it, with weights; its [language] table says how that language is normalised. Matching works
+on normalised tokens:
 
-  text → lowercase, accents removed, apostrophes and hyphens split, elided articles dropped,
-         letters spelled one by one merged ("r s a" → "rsa"), digits spelled out
-       → articles/prepositions/fillers dropped, function words kept as "weak" tokens
-       → irregular forms brought to a lemma, then a light suffix-stripping stemmer
+  text → at most MAX_TEXT characters, lowercase, marks folded where the language wants it
+         (accents; Arabic harakat), the language's replacements (Arabic alef forms, Turkish
+         dotless i…), Unicode words (any script), apostrophes as the language uses them,
+         attached prefixes stripped (Arabic), letters spelled one by one merged ("r s a" →
+         "rsa"), digits spelled out where the language has number words
+       → fillers dropped, function words kept as "weak" tokens
+       → irregular forms brought to a lemma, then the language's light suffix stripping
   phrase match: the phrase's tokens in order, at most two other tokens between them; a token
   matches exactly, or fuzzily (one edit, or same rough sound) at a lower weight, which absorbs
   typing mistakes and a recogniser's near misses.
@@ -16,6 +20,13 @@ name it, with weights. Matching works on normalised tokens:
 
 `decide()` turns that into what the kiosk does: "sure" (go), "ask" (show the best two or three
 guesses as big buttons) or "none" (say it did not understand, offer the mediator).
+
+Work per call is bounded whatever the input: the text is cut at MAX_TEXT characters, a "word"
+longer than MAX_WORD is no word, at most MAX_TOKENS tokens are matched. `cost()` counts the work
+of one call, so tests can check the bound without timing anything.
+
+`language_request()` recognises a request to switch language by the language's name, in any of
+the kiosk's languages ("english", "en español", "العربية").
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,26 +43,25 @@ from kiosk import paths
 
 SURE, ASK, NONE = "sure", "ask", "none"
 
-_SPLIT = re.compile(r"[^a-z0-9@.]+")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+MAX_TEXT = 500      # characters of an utterance considered; the rest is cut
+MAX_WORD = 40       # a longer run of letters is no word a person says: it is dropped
+MAX_TOKENS = 60     # tokens matched after dropping fillers
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "ʻ": "'",
+                              "′": "'", "＇": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+# decimal digits of any script → ASCII ("٣" → "3")
+_DIGITS = {c: str(unicodedata.decimal(chr(c))) for r in ((0x660, 0x66A), (0x6F0, 0x6FA),
+                                                        (0x966, 0x970), (0xFF10, 0xFF1A))
+           for c in range(*r)}
 _MAX_GAP = 2
 _FUZZY_FACTOR = 0.75
-_MIN_FUZZY_LEN = 6
 
 _FR_UNITS = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
              "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept",
              "dix huit", "dix neuf"]
 _FR_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
-
-# Longest first. Every suffix must leave at least 4 letters ("cafe" stays apart from "caf").
-_SUFFIXES_FR = (
-    "issements", "issement", "atrices", "ations", "itions", "ements", "atrice", "ateurs",
-    "ation", "ition", "ement", "ateur", "euses", "ments", "ances", "ences", "ables", "ibles",
-    "iques", "istes", "ment", "euse", "ance", "ence", "able", "ible", "ique", "iste", "ites",
-    "ives", "eaux", "eres", "ite", "ive", "ifs", "eau", "aux", "ees", "ere", "ers", "ies",
-    "if", "ee", "ie", "es", "er", "ez", "ir", "e", "s", "x",
-)
 
 
 @dataclass(frozen=True)
@@ -88,21 +98,72 @@ class _Tok:
     weak: bool
 
 
+class _Work:
+    """Counts elementary steps of one call (characters folded, fuzzy candidates, match steps)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+
 @dataclass
 class Language:
-    """Everything about one language the normaliser needs, read from the lexicon file."""
+    """Everything about one language the normaliser needs, read from the lexicon's [language]."""
 
     code: str
-    elisions: frozenset[str]
-    drop: frozenset[str]
-    weak: frozenset[str]
-    forms: dict[str, str]
-    suffixes: tuple[str, ...] = _SUFFIXES_FR
+    elisions: frozenset[str] = frozenset()
+    drop: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()
+    forms: dict[str, str] = field(default_factory=dict)
+    suffixes: tuple[str, ...] = ()
+    min_stem: int = 4
+    fold_marks: bool = True          # accents (and Arabic harakat) removed
+    replace: tuple[tuple[str, str], ...] = ()   # after folding, before splitting into words
+    apostrophe: str = "split"        # "split": two words · "join": one word · "head": keep the head
+    prefixes: tuple[str, ...] = ()   # attached prefixes stripped from a word (Arabic "ال", "وال"…)
+    min_prefix_rest: int = 3
+    numbers: str | tuple[str, ...] = ()  # "fr" (0–99 spelled), words for 0…n, or none
+    sounds: tuple[tuple[str, str], ...] = ()
+    sound_strip: str = ""
+    fuzzy_min_length: int = 6
+
+    @classmethod
+    def from_table(cls, table: dict) -> "Language":
+        code = str(table["code"])
+        marks = bool(table.get("fold_marks", True))
+
+        def f(word: str) -> str:
+            return fold(word, marks)
+
+        numbers = table.get("numbers", ())
+        numbers = numbers if isinstance(numbers, str) else tuple(f(w) for w in numbers)
+        replace = tuple((f(k), v) for k, v in table.get("replace", {}).items())
+        return cls(
+            code=code,
+            elisions=frozenset(f(w) for w in table.get("elisions", ())),
+            drop=frozenset(f(w) for w in table.get("drop", ())),
+            weak=frozenset(f(w) for w in table.get("weak", ())),
+            forms={f(k): f(v) for k, v in table.get("forms", {}).items()},
+            suffixes=tuple(sorted((f(s) for s in table.get("suffixes", ())), key=len, reverse=True)),
+            min_stem=int(table.get("min_stem", 4)),
+            fold_marks=marks,
+            replace=replace,
+            apostrophe=str(table.get("apostrophe", "split")),
+            prefixes=tuple(sorted((f(p) for p in table.get("prefixes", ())), key=len, reverse=True)),
+            min_prefix_rest=int(table.get("min_prefix_rest", 3)),
+            numbers=numbers,
+            sounds=tuple((f(a), f(b)) for a, b in table.get("sounds", ())),
+            sound_strip=f(str(table.get("sound_strip", ""))),
+            fuzzy_min_length=int(table.get("fuzzy_min_length", 6)),
+        )
 
     def number_words(self, digits: str) -> list[str]:
-        if self.code != "fr" or len(digits) > 2:
+        if not self.numbers or len(digits) > 2:
             return [digits]
         n = int(digits)
+        if self.numbers != "fr":
+            return [self.numbers[n]] if n < len(self.numbers) else [digits]
         if n < 20:
             return _FR_UNITS[n].split()
         tens, unit = divmod(n, 10)
@@ -118,10 +179,11 @@ class Language:
         return ["quatre", "vingt"] + _FR_UNITS[10 + unit].split()
 
 
-def fold(text: str) -> str:
-    """Lowercase, no accents, straight apostrophes."""
-    text = text.lower().translate(_APOSTROPHES).translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
+def fold(text: str, marks: bool = True) -> str:
+    """Lowercase, straight apostrophes, ASCII digits; accents and other marks removed when
+    `marks` (otherwise letters such as the Ukrainian "й" stay whole, only stray marks go)."""
+    text = text.lower().translate(_APOSTROPHES).translate(_LIGATURES).translate(_DIGITS)
+    text = unicodedata.normalize("NFKD" if marks else "NFC", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
@@ -131,35 +193,52 @@ class Normaliser:
         self.known = known or set()  # merged-letter words worth keeping (acronyms of the lexicon)
         self._stem = lru_cache(maxsize=20000)(self._stem_uncached)
 
-    def words(self, text: str) -> list[str]:
-        """Folded words, elisions dropped, digits spelled, spelled letters merged."""
+    def fold(self, text: str) -> str:
+        """The language's folding: marks, then its own replacements."""
+        text = fold(text[:MAX_TEXT], self.lang.fold_marks)
+        for a, b in self.lang.replace:
+            if a in text:
+                text = text.replace(a, b)
+        return text
+
+    def raw_words(self, text: str) -> list[str]:
+        """Folded words as written: apostrophes handled, no prefix stripped, nothing merged."""
         lang = self.lang
         out: list[str] = []
-        text = fold(text).replace("n°", " numero ")
-        for chunk in text.split():
-            # "l'aspa" → "aspa"; "aujourd'hui" stays one word
+        for chunk in self.fold(text).split():
             if "'" in chunk:
                 head, _, rest = chunk.partition("'")
-                if head in lang.elisions or (head and head[-1:] in lang.elisions and len(head) == 1):
+                if head in lang.elisions:  # "l'aspa" → "aspa"
                     chunk = rest
-                elif head == "aujourd":
-                    chunk = "aujourdhui"
-                else:
-                    chunk = head + " " + rest
-            for raw in _SPLIT.split(chunk.replace("'", " ")):
-                raw = raw.strip(".")
-                if not raw:
-                    continue
-                if raw.isdigit():
-                    out.extend(lang.number_words(raw))
-                elif "@" in raw or "." in raw:
-                    out.extend(p for p in re.split(r"[.@]", raw) if p)
-                else:
-                    out.append(raw)
+                elif lang.apostrophe == "join":  # "don't" → "dont", "пам'ять" → "память"
+                    chunk = chunk.replace("'", "")
+                elif lang.apostrophe == "head":  # Turkish "CAF'a" → "caf"
+                    chunk = head
+            out.extend(w for w in _WORD.findall(chunk) if len(w) <= MAX_WORD)
+        return out
+
+    def words(self, text: str) -> list[str]:
+        """Folded words, elisions and prefixes dropped, digits spelled, spelled letters merged."""
+        lang = self.lang
+        out: list[str] = []
+        for raw in self.raw_words(text):
+            if raw.isdigit():
+                out.extend(lang.number_words(raw))
+            else:
+                out.append(self._unprefix(raw))
         out = self._merge_letters(out)
         if any(w in lang.forms for w in out):
             out = [x for w in out for x in lang.forms.get(w, w).split()]
         return out
+
+    def _unprefix(self, word: str) -> str:
+        lang = self.lang
+        if not lang.prefixes or word in lang.forms or word in lang.drop or word in lang.weak:
+            return word
+        for p in lang.prefixes:
+            if word.startswith(p) and len(word) - len(p) >= lang.min_prefix_rest:
+                return word[len(p):]
+        return word
 
     def _merge_letters(self, words: list[str]) -> list[str]:
         out: list[str] = []
@@ -192,28 +271,32 @@ class Normaliser:
                 toks.append(_Tok(w, True))
             else:
                 toks.append(_Tok(self._stem(w), False))
+            if len(toks) >= MAX_TOKENS:
+                break
         return toks
 
     def _stem_uncached(self, word: str) -> str:
         # doubled letters say the same thing ("allocation"/"alocation", "adresse"/"adrese")
         word = re.sub(r"(.)\1+", r"\1", word)
-        if len(word) <= 3 or not word.isalpha():
+        lang = self.lang
+        if len(word) <= lang.min_stem - 1 or not word.isalpha():
             return word
-        for suf in self.lang.suffixes:
+        for suf in lang.suffixes:
             if word.endswith(suf):
                 keep = len(word) - len(suf)
-                if keep >= 4:
+                if keep >= lang.min_stem:
                     return word[:keep]
         return word
 
-
-def sound_key(stem: str) -> str:
-    """A rough French sound key, to catch spellings that sound alike ("fisc"/"fisk")."""
-    s = stem
-    for a, b in (("ph", "f"), ("qu", "k"), ("ck", "k"), ("eau", "o"), ("au", "o"), ("ai", "e"),
-                 ("ei", "e"), ("y", "i"), ("c", "k"), ("z", "s"), ("h", "")):
-        s = s.replace(a, b)
-    return s.rstrip("tdsxe") or s
+    def sound_key(self, stem: str) -> str | None:
+        """A rough sound key, to catch spellings that sound alike ("fisc"/"fisk"); None when the
+        language defines no sound rules."""
+        if not self.lang.sounds:
+            return None
+        s = stem
+        for a, b in self.lang.sounds:
+            s = s.replace(a, b)
+        return s.rstrip(self.lang.sound_strip) or s
 
 
 def _deletes(word: str) -> set[str]:
@@ -237,18 +320,21 @@ def _one_edit(a: str, b: str) -> bool:
     return any(a[:i] + a[i + 1:] == b for i in range(len(a)))
 
 
+def lexicon_file(lang: str) -> Path:
+    return paths.ASSETS / f"intents-lexicon.{lang}.toml"
+
+
+def available_languages() -> list[str]:
+    """Codes of the languages that have a lexicon, French first."""
+    codes = sorted(p.name.split(".")[1] for p in paths.ASSETS.glob("intents-lexicon.*.toml"))
+    return sorted(codes, key=lambda c: c != "fr")
+
+
 class IntentMatcher:
     """Text → best ids. Build it once with `IntentMatcher.load(lang)`; it is read-only after."""
 
     def __init__(self, lexicon: dict, kinds: dict[str, str]):
-        lang = lexicon["language"]
-        self.language = Language(
-            code=lang["code"],
-            elisions=frozenset(lang["elisions"]),
-            drop=frozenset(fold(w) for w in lang["drop"]),
-            weak=frozenset(fold(w) for w in lang["weak"]),
-            forms={fold(k): fold(v) for k, v in lang.get("forms", {}).items()},
-        )
+        self.language = Language.from_table(lexicon["language"])
         self.kinds = dict(kinds)
         d = lexicon.get("decision", {})
         self.tau = float(d.get("tau", 2.5))
@@ -265,12 +351,11 @@ class IntentMatcher:
             raise ValueError(f"lexicon ids do not match intents.tsv: unknown {unknown}, missing {missing}")
 
         # single words of the lexicon that may arrive spelled letter by letter
+        plain = Normaliser(self.language)
         known = set()
         for entries in intents.values():
             for phrase in entries:
-                for w in fold(phrase.lstrip("=")).replace("-", " ").split():
-                    if w.isalpha():
-                        known.add(w)
+                known.update(w for w in plain.raw_words(phrase.lstrip("=")) if w.isalpha())
         self.normaliser = Normaliser(self.language, known)
 
         self.phrases: list[_Phrase] = []
@@ -292,47 +377,78 @@ class IntentMatcher:
         self._vocab = content_stems
         self._deletes: dict[str, set[str]] = {}
         self._sounds: dict[str, set[str]] = {}
+        min_len = self.language.fuzzy_min_length
         for v in self._vocab:
-            if len(v) >= _MIN_FUZZY_LEN:
+            if len(v) >= min_len:
                 for d in _deletes(v) | {v}:
                     self._deletes.setdefault(d, set()).add(v)
-                self._sounds.setdefault(sound_key(v), set()).add(v)
+                key = self.normaliser.sound_key(v)
+                if key is not None:
+                    self._sounds.setdefault(key, set()).add(v)
         self._similar = lru_cache(maxsize=20000)(self._similar_uncached)
 
     # ── loading ──────────────────────────────────────────────────────────────────────────────
     @classmethod
     def load(cls, lang: str = "fr", lexicon_path: Path | None = None,
              intents_tsv: Path | None = None) -> "IntentMatcher":
-        lexicon_path = lexicon_path or paths.ASSETS / f"intents-lexicon.{lang}.toml"
-        with open(lexicon_path, "rb") as f:
+        """The matcher of `lang`. FileNotFoundError names the missing lexicon when the language
+        has none (see `available_languages()`)."""
+        path = lexicon_path or lexicon_file(lang)
+        if not path.is_file():
+            raise FileNotFoundError(f"no intent word list for language {lang!r} ({path.name}); "
+                                    f"languages with one: {', '.join(available_languages())}")
+        with open(path, "rb") as f:
             lexicon = tomllib.load(f)
         return cls(lexicon, read_intent_kinds(intents_tsv or paths.INTENTS_TSV))
 
     # ── matching ─────────────────────────────────────────────────────────────────────────────
-    def _similar_uncached(self, stem: str) -> dict[str, float]:
-        """Lexicon stems this utterance stem stands for, with a factor (1 exact, less fuzzy)."""
+    def _similar_uncached(self, stem: str) -> tuple[dict[str, float], int]:
+        """Lexicon stems this utterance stem stands for, with a factor (1 exact, less fuzzy), and
+        the work it took."""
         if stem in self._vocab:
-            return {stem: 1.0}  # a word the lexicon knows is taken as said, never as a typo
+            return {stem: 1.0}, 1  # a word the lexicon knows is taken as said, never as a typo
         found: dict[str, float] = {}
-        if len(stem) >= _MIN_FUZZY_LEN:
+        work = 1
+        if len(stem) >= self.language.fuzzy_min_length:
             near = set(self._deletes.get(stem, ()))
             for d in _deletes(stem):
                 near |= self._deletes.get(d, set())
+            work += len(stem) * (len(stem) + 1) + len(near) * len(stem)
             for v in near:
                 if _one_edit(stem, v):
                     found[v] = _FUZZY_FACTOR
-            for v in self._sounds.get(sound_key(stem), ()):
-                found.setdefault(v, _FUZZY_FACTOR)
-        return found
+            key = self.normaliser.sound_key(stem)
+            if key is not None:
+                for v in self._sounds.get(key, ()):
+                    found.setdefault(v, _FUZZY_FACTOR)
+                    work += 1
+        return found, work
 
     def scores(self, text: str, only: set[str] | frozenset[str] | None = None) -> dict[str, float]:
+        return self._scores(text, only, _Work())
+
+    def cost(self, text: str, only: set[str] | frozenset[str] | None = None) -> int:
+        """Elementary steps one call on `text` takes (characters folded, fuzzy candidates tried,
+        phrase positions scanned): bounded whatever the text, which tests check without timing."""
+        work = _Work()
+        self._scores(text, only, work)
+        return work.n
+
+    def _scores(self, text: str, only, work: _Work) -> dict[str, float]:
+        work.n += min(len(text), MAX_TEXT)
         toks = self.normaliser.tokens(text)
         if not toks:
             return {}
         # per position: lexicon stems it can stand for
         options: list[dict[str, float]] = []
         for t in toks:
-            options.append({t.stem: 1.0} if t.weak else self._similar(t.stem))
+            if t.weak:
+                options.append({t.stem: 1.0})
+                work.n += 1
+            else:
+                found, w = self._similar(t.stem)
+                options.append(found)
+                work.n += w
 
         matches: dict[str, list[tuple[float, frozenset[int], _Phrase]]] = {}
         negatives: dict[str, float] = {}
@@ -341,7 +457,7 @@ class IntentMatcher:
                 for phrase in self._by_first.get(first, ()):
                     if only is not None and phrase.intent not in only:
                         continue
-                    hit = self._match_at(phrase, options, i, factor0)
+                    hit = self._match_at(phrase, options, i, factor0, work)
                     if hit is None:
                         continue
                     factor, positions = hit
@@ -352,16 +468,27 @@ class IntentMatcher:
 
         # a match inside a longer match of another id is no evidence for it: in "carte vitale",
         # "carte" says nothing about the identity card
-        spans = [m[1] for found in matches.values() for m in found if len(m[1]) > 1]
-        if spans:
+        spans_at: dict[int, set[frozenset[int]]] = {}
+        for found in matches.values():
+            for m in found:
+                if len(m[1]) > 1:
+                    for p in m[1]:
+                        spans_at.setdefault(p, set()).add(m[1])
+        if spans_at:
             for intent in list(matches):
-                matches[intent] = [m for m in matches[intent]
-                                   if not any(m[1] < other for other in spans)]
+                kept = []
+                for m in matches[intent]:
+                    around = spans_at.get(min(m[1]), ())
+                    work.n += len(around)
+                    if not any(m[1] < other for other in around):
+                        kept.append(m)
+                matches[intent] = kept
 
         result: dict[str, float] = {}
         for intent, found in matches.items():
             if not found:
                 continue
+            work.n += len(found)
             # a "=" phrase counts only if the utterance says nothing else than this id's phrases
             # ("oui d'accord" is fine, "aide au logement" is not a call for help)
             said = frozenset().union(*(pos for _, pos, _ in found))
@@ -382,12 +509,13 @@ class IntentMatcher:
 
     @staticmethod
     def _match_at(phrase: _Phrase, options: list[dict[str, float]], start: int,
-                  factor: float) -> tuple[float, frozenset[int]] | None:
+                  factor: float, work: _Work) -> tuple[float, frozenset[int]] | None:
         positions = [start]
         last = start
         gap = 0 if phrase.content == 0 else _MAX_GAP
         for tok in phrase.tokens[1:]:
             for j in range(last + 1, min(len(options), last + 2 + gap)):
+                work.n += 1
                 f = options[j].get(tok)
                 if f is not None:
                     factor = min(factor, f)
@@ -395,6 +523,7 @@ class IntentMatcher:
                     last = j
                     break
             else:
+                work.n += 1
                 return None
         return factor, frozenset(positions)
 
@@ -439,59 +568,97 @@ def read_intent_kinds(path: Path) -> dict[str, str]:
     return kinds
 
 
-def read_eval_tsv(path: Path) -> list[tuple[str, str]]:
-    """(text, intent) rows of a file shaped like the dev set (header with `text` and `intent`)."""
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\n").split("\t")
-        if "text" not in header or "intent" not in header:
-            raise ValueError(f"{path}: the first line must name the columns `text` and `intent`")
-        i_text, i_intent = header.index("text"), header.index("intent")
-        for n, line in enumerate(f, start=2):
-            if not line.strip():
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) <= max(i_text, i_intent):
-                raise ValueError(f"{path}:{n}: expected {len(header)} tab-separated columns")
-            rows.append((cols[i_text], cols[i_intent].strip()))
-    return rows
+# ── a request to switch language, by the language's name ─────────────────────────────────────
+
+# How people name each kiosk language, in each of the kiosk's languages (folded when compared).
+# Arabic names are given without the article: "الفرنسية", "بالفرنسية" lose it before comparing.
+LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "fr": ("français", "francais", "french", "francés", "francês", "frances", "fransızca",
+           "franceza", "franceză", "французька", "французькою", "французьку", "французский",
+           "فرنسية", "فرنسي", "فرنساوية", "فرنساوي", "فرونسي"),
+    "en": ("anglais", "english", "inglés", "inglês", "ingles", "ingilizce", "engleza", "engleză",
+           "англійська", "англійською", "англійську", "английский", "انجليزية", "انجليزي",
+           "انكليزية", "انكليزي", "إنجليزية", "انقليزية", "نجليزية"),
+    "ar": ("arabe", "arabic", "árabe", "arapça", "araba", "arabă", "арабська", "арабською",
+           "арабську", "арабский", "عربية", "عربي", "عربيه"),
+    "es": ("espagnol", "spanish", "español", "espanol", "espanhol", "castellano", "ispanyolca",
+           "spaniola", "spaniolă", "іспанська", "іспанською", "іспанську", "испанский",
+           "اسبانية", "إسبانية", "اسباني", "إسباني", "سبنيولية", "سبانيولية"),
+    "pt": ("portugais", "portuguese", "português", "portugues", "portugués", "portekizce",
+           "portugheza", "portugheză", "португальська", "португальською", "португальську",
+           "португальский", "برتغالية", "برتغالي", "بورتغالية"),
+    "tr": ("turc", "turque", "turkish", "türkçe", "turkce", "turco", "turca", "turcă", "turceste",
+           "турецька", "турецькою", "турецьку", "турецкий", "تركية", "تركي"),
+    "ro": ("roumain", "romanian", "română", "romana", "rumano", "rumana", "romeno", "romena",
+           "romence", "rumence", "românește", "romaneste", "румунська", "румунською", "румунську",
+           "румынский", "رومانية", "روماني"),
+    "uk": ("ukrainien", "ukrainian", "українська", "українською", "українську", "украинский",
+           "ucraniano", "ucraniana", "ukraynaca", "ucraineana", "ucraineană", "أوكرانية",
+           "اوكرانية", "اوكراني", "أوكراني"),
+}
+
+# Words that may stand beside a language's name in a request for it ("in english please",
+# "je veux parler arabe", "por favor en español", "türkçe lütfen", "українською будь ласка").
+_LANGUAGE_REQUEST_WORDS = """
+en le la l les langue parler parle parlez je j veux voudrais voudrait mettre passer changer moi
+svp s il vous plait plaît oui merci bonjour est ce que possible c mode version peut on
+in the a an please i speak talk want would like to language change switch put can we you yes
+hello do only my mine thanks
+el la idioma lengua hablo habla hablar quiero cambiar a por favor yo hola si sí gracias puede
+em o a língua lingua idioma falo fala falar quero mudar para por favor eu olá ola sim obrigado
+dil dili dilinde dilde konuşuyorum konuşmak konuş lütfen istiyorum ben merhaba evet değiştir
+olsun
+în in limba limbă vorbesc vorbiți vorbi vreau vă va rog eu da bună buna schimbă schimba
+я розмовляю говорю говорити мова мову мовою будь ласка хочу на змінити так привіт по можна
+لغه اللغه لغة اللغة اتكلم أتكلم نتكلم تكلم اريد أريد بغيت من فضلك انا أنا نعم مرحبا ب بال عفاك
+"""
+_NEGATIONS = """
+pas ne non not dont doesnt cant no nu не ні لا ما مش مانيش değil degil bilmiyorum
+konuşmuyorum konuşamıyorum anlamıyorum não nao
+"""
 
 
-def evaluate(matcher: IntentMatcher, rows: list[tuple[str, str]]) -> dict:
-    """Top-1 accuracy (an utterance decided `none` predicts `none`), out-of-scope rejection,
-    time per utterance, and the misses."""
-    import time
+def _fold_any(text: str) -> list[str]:
+    """Words of `text` folded the same way whatever the language (for names of languages)."""
+    text = fold(text[:MAX_TEXT]).replace("ı", "i")
+    for a, b in (("ٱ", "ا"), ("ى", "ي"), ("ة", "ه"), ("ـ", ""), ("'", "")):
+        text = text.replace(a, b)
+    words = []
+    for w in _WORD.findall(text):
+        for p in ("بال", "وال", "فال", "لل", "ال"):  # Arabic article and attached prepositions
+            if w.startswith(p) and len(w) - len(p) >= 3:
+                w = w[len(p):]
+                break
+        words.append(w)
+    return words
 
-    misses = []
-    correct = in_scope = in_scope_ok = oos = oos_rejected = sure = 0
-    elapsed = 0.0
-    for text, expected in rows:
-        t0 = time.perf_counter()
-        decision = matcher.decide(text)
-        elapsed += time.perf_counter() - t0
-        predicted = decision.best.id if decision.status != NONE else "none"
-        if decision.status == SURE:
-            sure += 1
-        if predicted == expected:
-            correct += 1
-        else:
-            misses.append({"text": text, "expected": expected, "got": predicted,
-                           "status": decision.status,
-                           "candidates": [[c.id, c.confidence] for c in decision.candidates]})
-        if expected == "none":
-            oos += 1
-            oos_rejected += decision.status == NONE
-        else:
-            in_scope += 1
-            in_scope_ok += predicted == expected
-    n = len(rows)
-    return {
-        "utterances": n,
-        "top1_accuracy": round(correct / n, 4) if n else None,
-        "in_scope_top1": round(in_scope_ok / in_scope, 4) if in_scope else None,
-        "out_of_scope": oos,
-        "out_of_scope_rejection": round(oos_rejected / oos, 4) if oos else None,
-        "sure_rate": round(sure / n, 4) if n else None,
-        "ms_per_utterance": round(1000 * elapsed / n, 4) if n else None,
-        "misses": misses,
-    }
+
+@lru_cache(maxsize=1)
+def _language_tables() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    names = {w: code for code, forms in LANGUAGE_NAMES.items() for form in forms
+             for w in _fold_any(form)}
+    def each(words: str) -> frozenset[str]:
+        return frozenset(f for w in words.split() for f in _fold_any(w))
+
+    return names, each(_LANGUAGE_REQUEST_WORDS), each(_NEGATIONS)
+
+
+def language_request(text: str) -> str | None:
+    """The code of the kiosk language `text` asks for by name ("english", "en español", "je veux
+    l'arabe", "українською будь ласка", "العربية"), else None.
+
+    Strict on purpose: besides the name only words of a request may be said ("please", "speak",
+    "in"…), so "permis français" or "je ne parle pas français" are no request; two different
+    names, or a negation, give None."""
+    names, request_words, negations = _language_tables()
+    words = _fold_any(text)
+    if not words or len(words) > 10:
+        return None
+    codes = {names[w] for w in words if w in names}
+    if len(codes) != 1:
+        return None
+    if any(w in negations for w in words):
+        return None
+    if all(w in names or w in request_words for w in words):
+        return codes.pop()
+    return None

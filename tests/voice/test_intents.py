@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.intents import ASK, NONE, SURE, IntentMatcher, evaluate, read_eval_tsv, read_intent_kinds
+from kiosk.commands.intents import evaluate, read_eval_tsv
+from kiosk.core.intents import ASK, NONE, SURE, IntentMatcher, read_intent_kinds
 from kiosk import paths
 
 HERE = Path(__file__).parent
