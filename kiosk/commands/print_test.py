@@ -24,7 +24,7 @@ def run(args) -> int:
     config = config_or_exit(args)
     uri = args.printer or config.devices["printer"]
     try:
-        printer = open_printer(uri)
+        printer = open_printer(uri, preview_keep_seconds=None)  # a test page: the admin looks at it
     except PrinterUriError as exc:
         print(f"error: {exc}")
         return 1

@@ -42,10 +42,12 @@ class NullPrinter:
                            self.uri.text)
 
 
-def open_printer(uri: str):
+def open_printer(uri: str, *, preview_keep_seconds: float | None = 120.0):
     """The printer for an address such as `escpos+tcp://192.168.1.50:9100?profile=TM-T20II`.
 
     Nothing is contacted here; raises PrinterUriError (one line) for a malformed address.
+    `preview_keep_seconds` (config devices.preview_keep_seconds): how long a preview file is
+    kept; None keeps it (print-test).
     """
     parsed = parse_printer_uri(uri)
     if parsed.kind == "escpos":
@@ -56,5 +58,5 @@ def open_printer(uri: str):
         return CupsPrinter(parsed)
     if parsed.kind == "preview":
         from .preview import PreviewPrinter
-        return PreviewPrinter(parsed)
+        return PreviewPrinter(parsed, keep_seconds=preview_keep_seconds)
     return NullPrinter(parsed)

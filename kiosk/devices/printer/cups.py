@@ -91,7 +91,7 @@ class CupsPrinter:
             fd, path = tempfile.mkstemp(prefix="kiosk-receipt-", suffix=".pdf")
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            title = "kiosk-" + "".join(c for c in job_id if c.isalnum() or c in "-_")[:40]
+            title = "kiosk-receipt"  # never the ticket number: CUPS keeps job titles in its logs
             p = self._run("lp", "-d", self.queue, "-t", title, "-o", f"media={self.media}",
                           "-o", "pdftops-renderer=pdftocairo", "--", path)
             if p.returncode != 0:

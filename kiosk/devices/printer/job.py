@@ -81,13 +81,14 @@ class PrintResult:
         return f"{table[self.reason or 'error']} {table['alternative']}"
 
     def mediator_message(self) -> str:
-        """One technical line for the mediator's screen and the log."""
+        """One technical line for the mediator's screen and the log: never the ticket number
+        (the job id) nor a file name (a preview's path)."""
         if self.ok:
-            return f"job {self.job_id} printed on {self.printer} ({self.output})"
+            return f"receipt printed on {self.printer}"
         what = _MEDIATOR.get(self.reason or "error", _MEDIATOR["error"])
         state = "may be partly printed" if self.maybe_printed else "not printed"
         detail = f" [{self.detail}]" if self.detail else ""
-        return f"job {self.job_id} {state} on {self.printer}: {self.reason}: {what}{detail}"
+        return f"receipt {state} on {self.printer}: {self.reason}: {what}{detail}"
 
 
 @dataclass(frozen=True)
