@@ -16,70 +16,47 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.i18n import N_, translations
+
 # Unambiguous characters only: no 0/O, 1/I/L, 2/Z, 5/S, 8/B — easy to read out to a mediator.
 REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 REFERENCE_LENGTH = 6
 
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "receipt": "Votre récapitulatif",
-        "date": "Le {date} à {time}",
-        "reference": "Ticket n° {reference}",
-        "with_partner": "Avec : {partner}",
-        "documents": "Les papiers à préparer",
-        "documents_hint": "Cochez chaque case quand vous avez le papier.",
-        "steps": "Les étapes",
-        "delay": "Délai habituel : {delay}",
-        "cost": "Coût : {cost}",
-        "online": "Le faire sur internet",
-        "official_qr": "Scannez ce code avec un téléphone pour ouvrir la page officielle :",
-        "satisfaction": "Votre avis",
-        "satisfaction_qr": "Plus tard, scannez ce code pour donner votre avis. C'est anonyme.",
-        "help": "Besoin d'aide ?",
-        "opening": "Horaires : {hours}",
-        "months": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "speech_intro": "Voici ce que dit votre récapitulatif, pour : {title}.",
-        "speech_partner": "L'organisme est : {partner}.",
-        "speech_documents": "Les papiers à préparer sont :",
-        "speech_steps": "Les étapes sont :",
-        "speech_step": "Étape {n} : {text}",
-        "speech_qr": "Deux codes QR sont imprimés. Le premier ouvre la page officielle. "
-                     "Le second sert à donner votre avis plus tard.",
-        "speech_site": "{site}. {hours}",
-    },
-    "en": {
-        "receipt": "Your recap",
-        "date": "{date} at {time}",
-        "reference": "Ticket no. {reference}",
-        "with_partner": "With: {partner}",
-        "documents": "Papers to get ready",
-        "documents_hint": "Tick each box when you have the paper.",
-        "steps": "The steps",
-        "delay": "Usual time: {delay}",
-        "cost": "Cost: {cost}",
-        "online": "Do it on the internet",
-        "official_qr": "Scan this code with a phone to open the official page:",
-        "satisfaction": "Your opinion",
-        "satisfaction_qr": "Later, scan this code to tell us what you think. It is anonymous.",
-        "help": "Need help?",
-        "opening": "Opening hours: {hours}",
-        "months": "January February March April May June July August September October November December",
-        "speech_intro": "Here is what your recap says, for: {title}.",
-        "speech_partner": "The organisation is: {partner}.",
-        "speech_documents": "The papers to get ready are:",
-        "speech_steps": "The steps are:",
-        "speech_step": "Step {n}: {text}",
-        "speech_qr": "Two QR codes are printed. The first one opens the official page. "
-                     "The second one is for giving your opinion later.",
-        "speech_site": "{site}. {hours}",
-    },
+LABELS: dict[str, str] = {
+    "receipt": N_("Your recap"),
+    "date": N_("{date} at {time}"),
+    # clock time: {hh} hour on two digits, {h} hour as is, {mm} minutes on two digits
+    "time": N_("{hh}:{mm}"),
+    "reference": N_("Ticket no. {reference}"),
+    "with_partner": N_("With: {partner}"),
+    "documents": N_("Papers to get ready"),
+    "documents_hint": N_("Tick each box when you have the paper."),
+    "steps": N_("The steps"),
+    "delay": N_("Usual time: {delay}"),
+    "cost": N_("Cost: {cost}"),
+    "online": N_("Do it on the internet"),
+    "online_speech": N_("Do it on the internet: {online}"),
+    "official_qr": N_("Scan this code with a phone to open the official page:"),
+    "satisfaction": N_("Your opinion"),
+    "satisfaction_qr": N_("Later, scan this code to tell us what you think. It is anonymous."),
+    "help": N_("Need help?"),
+    "opening": N_("Opening hours: {hours}"),
+    # the twelve month names, separated by spaces
+    "months": N_("January February March April May June July August September October November December"),
+    "speech_intro": N_("Here is what your recap says, for: {title}."),
+    "speech_partner": N_("The organisation is: {partner}."),
+    "speech_documents": N_("The papers to get ready are:"),
+    "speech_steps": N_("The steps are:"),
+    "speech_step": N_("Step {n}: {text}"),
+    "speech_qr": N_("Two QR codes are printed. The first one opens the official page. "
+                    "The second one is for giving your opinion later."),
 }
+"""Receipt wording by role, as English msgids translated through the gettext catalogues."""
 
 
 def label(language: str, key: str, **values: Any) -> str:
-    """A receipt label in `language` (French when unknown), with {placeholders} filled in."""
-    table = LABELS.get(language) or LABELS["fr"]
-    return table[key].format(**values)
+    """A receipt label in `language`, with {placeholders} filled in."""
+    return translations(language).gettext(LABELS[key]).format(**values)
 
 
 def new_reference(randbelow=secrets.randbelow) -> str:
@@ -129,11 +106,11 @@ class Receipt:
 
     def date_text(self) -> str:
         months = self.label("months").split()
+        if len(months) != 12:  # a broken translation: the English names rather than a crash
+            months = LABELS["months"].split()
         date = f"{self.created.day} {months[self.created.month - 1]} {self.created.year}"
-        if self.language == "fr":
-            time = f"{self.created.hour} h {self.created.minute:02d}"
-        else:
-            time = f"{self.created.hour:02d}:{self.created.minute:02d}"
+        time = self.label("time", h=self.created.hour, hh=f"{self.created.hour:02d}",
+                          mm=f"{self.created.minute:02d}")
         return self.label("date", date=date, time=time)
 
     def blocks(self) -> list[Block]:
@@ -202,12 +179,11 @@ class Receipt:
             *(_sentence(self.label("speech_step", n=n, text=s)) for n, s in enumerate(self.steps, 1)),
             _sentence(self.label("delay", delay=self.delay)),
             _sentence(self.label("cost", cost=self.cost)),
-            _sentence(self.label("online") + " : " + self.online if self.language == "fr"
-                      else self.label("online") + ": " + self.online),
+            _sentence(self.label("online_speech", online=self.online)),
             self.label("speech_qr"),
             _sentence(self.mediator_hours),
-            _sentence(self.label("speech_site", site=self.site_name,
-                                 hours=self.label("opening", hours=self.opening_hours))),
+            _sentence(self.site_name),
+            _sentence(self.label("opening", hours=self.opening_hours)),
         ]
         return " ".join(p for p in parts if p)
 
@@ -226,7 +202,7 @@ def build_receipt(demarche, config, language: str = "fr", now: datetime | None =
     `now` defaults to the local time; `reference` to a new random one.
     """
     text = demarche.text(language)
-    lang = language if language in LABELS else "fr"
+    lang = language or "fr"
     return Receipt(
         reference=reference or new_reference(),
         language=lang,

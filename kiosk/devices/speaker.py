@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from kiosk.core.i18n import N_, translations
+
 log = logging.getLogger(__name__)
 
 RATES_WPM = {"normal": 150, "slow": 115}
@@ -54,54 +56,35 @@ NULL_PLAYER_SCRIPT = Path(__file__).with_name("audio_player.py")
 MAX_RESTARTS = 5
 RESTART_WINDOW_S = 60.0
 
-REASONS: dict[str, dict[str, str]] = {
-    "disabled": {
-        "fr": "La voix est coupée sur cette borne.",
-        "en": "Voice is turned off on this kiosk.",
-    },
-    "no_player": {
-        "fr": "La voix ne marche pas : le programme qui joue le son manque sur cette borne. "
-              "Demandez au médiateur.",
-        "en": "Voice does not work: the program that plays sound is missing on this kiosk. "
-              "Please ask the mediator.",
-    },
-    "no_sound_card": {
-        "fr": "La voix ne marche pas : aucun haut-parleur n'est branché sur cette borne. "
-              "Demandez au médiateur.",
-        "en": "Voice does not work: no loudspeaker is connected to this kiosk. "
-              "Please ask the mediator.",
-    },
-    "player_failed": {
-        "fr": "La voix ne marche pas : le son ne peut pas être joué. Demandez au médiateur.",
-        "en": "Voice does not work: sound cannot be played. Please ask the mediator.",
-    },
-    "no_synthesis": {
-        "fr": "La voix ne marche pas : la lecture à voix haute (espeak-ng) n'est pas installée "
-              "sur cette borne. Demandez au médiateur.",
-        "en": "Voice does not work: text-to-speech (espeak-ng) is not installed on this kiosk. "
-              "Please ask the mediator.",
-    },
-    "worker_failed": {
-        "fr": "La voix ne marche pas pour le moment : elle s'est arrêtée plusieurs fois. "
-              "Demandez au médiateur.",
-        "en": "Voice does not work for now: it stopped several times. Please ask the mediator.",
-    },
-    "closed": {
-        "fr": "La voix est arrêtée.",
-        "en": "Voice is shut down.",
-    },
+REASONS: dict[str, str] = {
+    "disabled": N_("Voice is turned off on this kiosk."),
+    "no_player": N_("Voice does not work: the program that plays sound is missing on this kiosk. "
+                    "Please ask the mediator."),
+    "no_sound_card": N_("Voice does not work: no loudspeaker is connected to this kiosk. "
+                        "Please ask the mediator."),
+    "player_failed": N_("Voice does not work: sound cannot be played. Please ask the mediator."),
+    "no_synthesis": N_("Voice does not work: text-to-speech (espeak-ng) is not installed on this "
+                       "kiosk. Please ask the mediator."),
+    "worker_failed": N_("Voice does not work for now: it stopped several times. "
+                        "Please ask the mediator."),
+    "closed": N_("Voice is shut down."),
+}
+"""Why the voice is unavailable, as English msgids translated through the gettext catalogues."""
+
+PROMPTS: dict[str, str] = {
+    "greeting": N_("Hello. Welcome to France Services. Touch the screen to start."),
+    "timeout": N_("Are you still there? Touch the screen to get more time."),
+    "error": N_("Something went wrong. It is not your fault. You can try again or call the mediator."),
 }
 
-FIXED_PROMPTS: dict[str, tuple[str, str]] = {
-    "greeting:fr": ("Bonjour. Bienvenue à France Services. Touchez l'écran pour commencer.", "fr"),
-    "greeting:en": ("Hello. Welcome to France Services. Touch the screen to start.", "en"),
-    "timeout:fr": ("Êtes-vous toujours là ? Touchez l'écran pour avoir plus de temps.", "fr"),
-    "timeout:en": ("Are you still there? Touch the screen to get more time.", "en"),
-    "error:fr": ("Un problème est arrivé. Ce n'est pas de votre faute. "
-                 "Vous pouvez réessayer ou appeler le médiateur.", "fr"),
-    "error:en": ("Something went wrong. It is not your fault. "
-                 "You can try again or call the mediator.", "en"),
-}
+
+def fixed_prompts(languages: Iterable[str] = ("fr", "en")) -> dict[str, tuple[str, str]]:
+    """{"greeting:fr": (text, "fr"), ...}: the fixed prompts in each language, for prerender()."""
+    return {f"{key}:{lang}": (translations(lang).gettext(msgid), lang)
+            for lang in languages for key, msgid in PROMPTS.items()}
+
+
+FIXED_PROMPTS: dict[str, tuple[str, str]] = fixed_prompts()
 """Prompts worth pre-rendering at start-up or install time (`kiosk speech prerender`)."""
 
 StateCallback = Callable[[str], None]
@@ -265,15 +248,15 @@ class Speaker:
     @property
     def unavailable_reason(self) -> str:
         """The reason as an English sentence ('' when available); see unavailable_message(lang)."""
-        return self.unavailable_message("en")
+        key = self.unavailable_key
+        return REASONS[key] if key else ""
 
     def unavailable_message(self, lang: str = "fr") -> str:
-        """The reason, in `lang` (fr or en), for the voice toggle; '' when available."""
+        """The reason, in `lang`, for the voice toggle; '' when available."""
         key = self.unavailable_key
         if key is None:
             return ""
-        texts = REASONS[key]
-        return texts.get(lang.split("-")[0].lower(), texts["fr"])
+        return translations(lang.split("-")[0].lower() or "fr").gettext(REASONS[key])
 
     @property
     def enabled(self) -> bool:

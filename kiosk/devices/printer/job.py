@@ -1,40 +1,36 @@
-"""Print outcomes: a reason code, a sentence for the citizen (fr/en), a technical one for the mediator."""
+"""Print outcomes: a reason code, a sentence for the citizen (gettext), a technical one for the mediator."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
+from kiosk.core.i18n import N_, translations
+
 REASONS = ("absent", "offline", "paper_out", "cover_open", "timeout", "refused", "interrupted", "error")
 
 _CITIZEN = {
-    "fr": {
-        "printing": "Impression en cours. Prenez votre ticket dans un instant.",
-        "done": "Votre ticket est imprimé. Prenez-le.",
-        "absent": "L'imprimante n'est pas disponible.",
-        "offline": "L'imprimante est éteinte ou en pause.",
-        "paper_out": "L'imprimante n'a plus de papier.",
-        "cover_open": "Le capot de l'imprimante est ouvert.",
-        "timeout": "L'imprimante ne répond pas.",
-        "refused": "L'imprimante refuse l'impression pour le moment.",
-        "interrupted": "L'impression s'est arrêtée avant la fin.",
-        "error": "L'impression n'a pas marché.",
-        "alternative": "Vous pouvez photographier le code QR à l'écran. Le médiateur est prévenu.",
-    },
-    "en": {
-        "printing": "Printing. Take your ticket in a moment.",
-        "done": "Your ticket is printed. Please take it.",
-        "absent": "The printer is not available.",
-        "offline": "The printer is switched off or paused.",
-        "paper_out": "The printer has no paper left.",
-        "cover_open": "The printer cover is open.",
-        "timeout": "The printer does not answer.",
-        "refused": "The printer refuses to print for now.",
-        "interrupted": "Printing stopped before the end.",
-        "error": "Printing did not work.",
-        "alternative": "You can take a photo of the QR code on the screen. The mediator has been told.",
-    },
+    "printing": N_("Printing. Take your ticket in a moment."),
+    "done": N_("Your ticket is printed. Please take it."),
+    "absent": N_("The printer is not available."),
+    "offline": N_("The printer is switched off or paused."),
+    "paper_out": N_("The printer has no paper left."),
+    "cover_open": N_("The printer cover is open."),
+    "timeout": N_("The printer does not answer."),
+    "refused": N_("The printer refuses to print for now."),
+    "interrupted": N_("Printing stopped before the end."),
+    "error": N_("Printing did not work."),
+    # only what is true: the fault reaches the mediator's panel, nobody is called
+    "alternative": N_("You can take a photo of the QR code on the screen, or show this screen "
+                      "to the mediator."),
 }
+"""Sentences for the citizen, as English msgids translated through the gettext catalogues."""
+
+
+def citizen_text(language: str, key: str) -> str:
+    """A citizen sentence (`_CITIZEN` key) in `language`."""
+    return translations(language).gettext(_CITIZEN[key])
+
 
 _MEDIATOR = {
     "absent": "printer not found — check the cable, the power and the address in devices.printer",
@@ -50,7 +46,7 @@ _MEDIATOR = {
 
 def announcement(language: str) -> str:
     """What the kiosk says and shows the moment "print" is touched."""
-    return (_CITIZEN.get(language) or _CITIZEN["fr"])["printing"]
+    return citizen_text(language, "printing")
 
 
 @dataclass(frozen=True)
@@ -75,10 +71,10 @@ class PrintResult:
 
     def citizen_message(self, language: str = "fr") -> str:
         """A short sentence to show and say: done, or what went wrong and the QR alternative."""
-        table = _CITIZEN.get(language) or _CITIZEN["fr"]
         if self.ok:
-            return table["done"]
-        return f"{table[self.reason or 'error']} {table['alternative']}"
+            return citizen_text(language, "done")
+        reason = self.reason if self.reason in _CITIZEN else "error"
+        return f"{citizen_text(language, reason)} {citizen_text(language, 'alternative')}"
 
     def mediator_message(self) -> str:
         """One technical line for the mediator's screen and the log: never the ticket number
