@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub import api, dashboard, web
 from kiosk.hub.db import make_engine, master_secret, migrate
@@ -26,7 +27,11 @@ def create_app(settings: HubSettings, run_migrations: bool = True) -> FastAPI:
     app = FastAPI(title="kiosk hub", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.master_secret = master_secret(engine)
+    try:
+        app.state.master_secret = master_secret(engine)
+    except Exception:  # noqa: BLE001 — database down at start: /healthz says 503, pages retry
+        log.error("hub: database unreachable at start")
+        app.state.master_secret = None
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
@@ -39,6 +44,12 @@ def create_app(settings: HubSettings, run_migrations: bool = True) -> FastAPI:
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):
+        if app.state.master_secret is None and request.url.path != "/healthz":
+            try:
+                app.state.master_secret = await run_in_threadpool(master_secret, engine)
+            except Exception:  # noqa: BLE001
+                return JSONResponse({"error": "The hub's database is unreachable: try again later."},
+                                    status_code=503)
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -1,0 +1,432 @@
+"""The kiosk's link to the hub: enrolment, a signed HTTP client, and `HubLink`, which sends the
+outbox in order from its own threads and tells the kiosk when a mediator answers a help request.
+
+Never call the network from the UI thread: `HubLink` methods only write to the local outbox and
+return at once; callbacks (`on_help_answered`, `on_help_unanswered`) run on the link's worker
+thread, so a Kivy caller must hop back with `Clock.schedule_once`. Without enrolment
+`HubLink.open` returns None and the kiosk works alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import random
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import requests
+
+from kiosk.core.outbox import Outbox
+from kiosk.hub import signing
+from kiosk.hub.protocol import DEVICE_STATES, HELP_LEVELS, OUTCOMES
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 3.05
+READ_TIMEOUT_S = 10.0
+BATCH_SIZE = 100
+DEVICE_FILE_NAME = "hub-device.json"
+
+
+class HubUnavailable(Exception):
+    """The hub could not be reached or answered badly (network, 5xx, not JSON): retry later."""
+
+
+class HubRefused(Exception):
+    """The hub refused the request (4xx); `status` and a sentence in str()."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+# ---- enrolment and the device file ------------------------------------------------------------
+
+def default_device_file() -> Path:
+    from kiosk.paths import data_dir
+    return data_dir() / DEVICE_FILE_NAME
+
+
+def device_file_for(config) -> Path:
+    section = getattr(config, "values", {}).get("hub", {}) if config is not None else {}
+    return Path(section.get("device_file") or default_device_file())
+
+
+def enrol(hub_url: str, code: str, device_file: Path | None = None, timeout: float = READ_TIMEOUT_S) -> dict:
+    """Exchange a pairing code for this kiosk's secret and save it (rights 0600). Returns the device."""
+    url = hub_url.rstrip("/")
+    try:
+        response = requests.post(f"{url}/api/v1/enrol", json={"code": code.strip()},
+                                 timeout=(CONNECT_TIMEOUT_S, timeout))
+    except requests.RequestException as exc:
+        raise HubUnavailable(f"The hub at {url} cannot be reached ({exc.__class__.__name__}): "
+                             "check the address and the network, then try again.") from None
+    data = _json_or_raise(response)
+    device = {"hub_url": url, "kiosk_id": data["kiosk_id"], "secret": data["secret"], "site": data["site"],
+              "name": data["name"], "survey_key": data["survey_key"]}
+    save_device(device_file or default_device_file(), device)
+    return device
+
+
+def save_device(path: Path, device: dict) -> None:
+    """Write atomically with rights 0600 from the start (the secret is never world-readable)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hub-device-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(device, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_device(path: Path) -> dict | None:
+    try:
+        device = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    needed = {"hub_url", "kiosk_id", "secret", "site", "survey_key"}
+    return device if isinstance(device, dict) and needed <= set(device) else None
+
+
+def _json_or_raise(response: requests.Response) -> dict:
+    if response.status_code >= 500:
+        raise HubUnavailable(f"The hub answered {response.status_code}: it will be tried again later.")
+    try:
+        data = response.json()
+    except ValueError:
+        raise HubUnavailable("The hub's answer is not valid JSON: it will be tried again later.") from None
+    if not isinstance(data, dict):
+        raise HubUnavailable("The hub's answer is not a JSON object: it will be tried again later.")
+    if response.status_code >= 400:
+        raise HubRefused(response.status_code, str(data.get("error") or f"refused ({response.status_code})"))
+    return data
+
+
+# ---- signed client ------------------------------------------------------------------------------
+
+class HubClient:
+    """Signed JSON requests to the hub, with a timeout on every call. Not thread-safe: one per thread."""
+
+    def __init__(self, device: dict, timeout: float = READ_TIMEOUT_S,
+                 on_request: Callable[[float], None] | None = None):
+        self.device = device
+        self.base = device["hub_url"].rstrip("/")
+        self.base_path = urlsplit(self.base).path.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.on_request = on_request
+
+    def close(self) -> None:
+        self.session.close()
+
+    def post(self, path: str, payload: dict, read_timeout: float | None = None) -> dict:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        headers = signing.signed_headers(self.device["kiosk_id"], self.device["secret"], "POST",
+                                         self.base_path + path, body)
+        headers["Content-Type"] = "application/json"
+        started = time.monotonic()
+        try:
+            response = self.session.post(self.base + path, data=body, headers=headers,
+                                         timeout=(CONNECT_TIMEOUT_S, read_timeout or self.timeout))
+            data = _json_or_raise(response)
+        except requests.RequestException as exc:
+            raise HubUnavailable(f"hub unreachable ({exc.__class__.__name__})") from None
+        if self.on_request:
+            self.on_request(time.monotonic() - started)
+        return data
+
+    def send_events(self, events: list[dict]) -> tuple[list[str], list[str]]:
+        data = self.post("/api/v1/events", {"site": self.device["site"], "events": events})
+        stored, duplicates = data.get("stored"), data.get("duplicates")
+        if not isinstance(stored, list) or not isinstance(duplicates, list):
+            raise HubUnavailable("The hub's answer lacks the stored keys.")
+        return stored, duplicates
+
+    def alert_status(self, ids: list[str], wait: float = 0) -> dict[str, dict]:
+        data = self.post("/api/v1/alerts/status", {"ids": ids, "wait": wait}, read_timeout=wait + self.timeout)
+        alerts = data.get("alerts")
+        if not isinstance(alerts, dict):
+            raise HubUnavailable("The hub's answer lacks the alerts.")
+        return alerts
+
+
+def backoff_delay(failures: int, base: float = 1.0, cap: float = 300.0) -> float:
+    """Exponential backoff with jitter: half the delay fixed, half random (so kiosks spread out)."""
+    delay = min(cap, base * (2 ** min(failures, 20)))
+    return delay / 2 + random.uniform(0, delay / 2)
+
+
+# ---- the link the kiosk uses ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HubState:
+    enrolled: bool
+    hub_url: str
+    connected: bool          # the last exchange with the hub worked
+    last_contact: float | None  # Unix time of the last successful exchange
+    backlog: int             # items waiting in the outbox
+    refused: int             # items the full outbox could not keep
+    rejected: int            # items the hub refused for good
+    last_error: str          # plain sentence, "" when all is well
+
+
+class HubLink:
+    """Everything the kiosk sends the hub goes through here (see the module docstring)."""
+
+    def __init__(self, device: dict, outbox: Outbox, heartbeat_s: float = 60.0, version: str = "",
+                 on_request: Callable[[float], None] | None = None, backoff_base: float = 1.0,
+                 backoff_cap: float = 300.0, long_poll_s: float = 20.0):
+        self.device = device
+        self.outbox = outbox
+        self.heartbeat_s = heartbeat_s
+        self.version = version or _kiosk_version()
+        self.on_request = on_request
+        self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
+        self.long_poll_s = long_poll_s
+        self.on_help_answered: Callable[[str], None] | None = None
+        self.on_help_unanswered: Callable[[str, int], None] | None = None
+        self._device_state = {"printer": "unknown", "voice": "unknown", "microphone": "unknown"}
+        self._stop = threading.Event()
+        self._wake_sender = threading.Event()
+        self._wake_watcher = threading.Event()
+        self._lock = threading.Lock()
+        self._alerts: dict[str, tuple[str, int]] = {}  # alert id -> (state, repeats) last seen
+        self._threads: list[threading.Thread] = []
+        self._last_contact: float | None = None
+        self._connected = False
+        self._last_error = ""
+
+    @classmethod
+    def open(cls, config=None, data_dir: Path | None = None, **kwargs) -> "HubLink | None":
+        """The link of an enrolled kiosk, or None (not enrolled: the kiosk works alone)."""
+        device = load_device(device_file_for(config))
+        if device is None:
+            return None
+        url = (getattr(config, "values", {}).get("hub", {}).get("url") if config is not None else "") or ""
+        if url:
+            device = {**device, "hub_url": url.rstrip("/")}
+        if data_dir is None:
+            from kiosk.paths import data_dir as kiosk_data_dir
+            data_dir = kiosk_data_dir()
+        return cls(device, Outbox(Path(data_dir) / "outbox.sqlite3"), **kwargs)
+
+    # ---- called by the kiosk (any thread; never blocks on the network) ----
+
+    def start(self) -> None:
+        if self._threads:
+            return
+        for name, target in (("hub-sender", self._send_loop), ("hub-alerts", self._watch_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def close(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake_sender.set()
+        self._wake_watcher.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+        self.outbox.close()
+
+    def record_session(self, demarche: str | None, help_level: str | None, outcome: str,
+                       satisfaction: int | None, language: str, when: dt.datetime | None = None) -> None:
+        """Count one finished session (anonymous; values outside the closed lists become 'none'/'other')."""
+        when = when or dt.datetime.now()
+        self._put("session", {
+            "demarche": _ident_or(demarche, "none"),
+            "help_level": help_level if help_level in HELP_LEVELS else "none",
+            "outcome": outcome if outcome in OUTCOMES else "abandoned",
+            "satisfaction": satisfaction if satisfaction in (1, 2, 3, 4, 5) else 0,
+            "language": language if isinstance(language, str) and language.isalpha() and 2 <= len(language) <= 3
+            else "other",
+            "day": when.date().isoformat(), "hour": when.hour, "count": 1})
+
+    def report_fault(self, kind: str) -> None:
+        self._put("fault", {"fault": _ident_or(kind, "other")})
+
+    def request_help(self, demarche: str | None, level: str | None, reason: str | None = None) -> str | None:
+        """Alert the site's mediators; returns the alert id (None if the outbox could not keep it)."""
+        data = {"demarche": _ident_or(demarche, "none"), "help_level": level if level in HELP_LEVELS else "none"}
+        if reason in ("help", "urgent", "fault"):
+            data["reason"] = reason
+        alert_id = self._put("help", data)
+        if alert_id:
+            with self._lock:
+                self._alerts[alert_id] = ("unknown", 0)
+            self._wake_watcher.set()
+        return alert_id
+
+    def forget_help(self, alert_id: str) -> None:
+        """Stop watching an alert (the session ended)."""
+        with self._lock:
+            self._alerts.pop(alert_id, None)
+
+    def set_device_state(self, printer: str | None = None, voice: str | None = None,
+                         microphone: str | None = None) -> None:
+        """What the next heartbeat says (each one of ok, fault, off, unknown)."""
+        for name, value in (("printer", printer), ("voice", voice), ("microphone", microphone)):
+            if value in DEVICE_STATES:
+                self._device_state[name] = value
+
+    def survey_url(self, demarche: str, language: str, day: dt.date | None = None) -> str:
+        """The cold-survey address for the receipt's QR code (no network: signed locally)."""
+        d = self.device
+        return signing.survey_url(d["hub_url"], d["survey_key"], d["site"], _ident_or(demarche, "none"),
+                                  (day or dt.date.today()).isoformat(), language)
+
+    def state(self) -> HubState:
+        counters = self.outbox.counters()
+        return HubState(enrolled=True, hub_url=self.device["hub_url"], connected=self._connected,
+                        last_contact=self._last_contact, backlog=self.outbox.size(),
+                        refused=counters["refused"], rejected=counters["rejected"], last_error=self._last_error)
+
+    def flush(self) -> None:
+        """Ask the sender to try now (e.g. after the network came back)."""
+        self._wake_sender.set()
+
+    # ---- worker threads ----
+
+    def _put(self, kind: str, data: dict) -> str | None:
+        key = self.outbox.put(kind, data)
+        self._wake_sender.set()
+        return key
+
+    def _contact(self, ok: bool, error: str = "") -> None:
+        self._connected = ok
+        if ok:
+            self._last_contact = time.time()
+            self._last_error = ""
+        else:
+            self._last_error = error
+
+    def _heartbeat(self) -> None:
+        self.outbox.put("heartbeat", {"version": self.version, "backlog": self.outbox.size(),
+                                      **self._device_state})
+
+    def _send_loop(self) -> None:
+        client = HubClient(self.device, on_request=self.on_request)
+        failures = 0
+        next_beat = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                if self.heartbeat_s and time.monotonic() >= next_beat:
+                    self._heartbeat()
+                    next_beat = time.monotonic() + self.heartbeat_s
+                batch = self.outbox.peek(BATCH_SIZE)
+                if not batch:
+                    self._wake_sender.clear()
+                    self._wake_sender.wait(max(0.05, next_beat - time.monotonic()) if self.heartbeat_s else None)
+                    continue
+                try:
+                    stored, duplicates = client.send_events(batch)
+                    self.outbox.ack(stored + duplicates)
+                    self._contact(True)
+                    failures = 0
+                    if any(item["kind"] == "help" for item in batch):
+                        self._wake_watcher.set()
+                    continue
+                except HubRefused as exc:
+                    if exc.status == 422:
+                        self._isolate_bad_items(client, batch)
+                        continue
+                    self._contact(False, f"The hub refused this kiosk ({exc.status}): {exc}")
+                    log.warning("hub refused the batch (%d)", exc.status)
+                except HubUnavailable as exc:
+                    self._contact(False, f"The hub cannot be reached: {exc}")
+                failures += 1
+                self._stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap))
+        finally:
+            client.close()
+
+    def _isolate_bad_items(self, client: HubClient, batch: list[dict]) -> None:
+        """A batch was refused as malformed: send its items one by one and drop only the bad ones."""
+        for item in batch:
+            try:
+                stored, duplicates = client.send_events([item])
+                self.outbox.ack(stored + duplicates)
+            except HubRefused as exc:
+                if exc.status == 422:
+                    self.outbox.reject(item["key"])
+                else:
+                    return
+            except HubUnavailable:
+                return
+
+    def _watch_loop(self) -> None:
+        client = HubClient(self.device, on_request=None)
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                with self._lock:
+                    watched = dict(self._alerts)
+                if not watched:
+                    self._wake_watcher.clear()
+                    self._wake_watcher.wait()
+                    continue
+                # wait long only when every alert is already known to the hub
+                ready = all(state != "unknown" for state, _ in watched.values())
+                try:
+                    status = client.alert_status(list(watched)[:50], wait=self.long_poll_s if ready else 0)
+                    failures = 0
+                except (HubUnavailable, HubRefused):
+                    failures += 1
+                    self._stop.wait(backoff_delay(failures, self.backoff_base, min(self.backoff_cap, 30)))
+                    continue
+                self._dispatch(watched, status)
+                if not ready and all(s.get("state") == "unknown" for s in status.values()):
+                    self._wake_watcher.clear()
+                    self._wake_watcher.wait(0.5)  # not delivered yet: the sender wakes us when it is
+        finally:
+            client.close()
+
+    def _dispatch(self, watched: dict[str, tuple[str, int]], status: dict[str, dict]) -> None:
+        for alert_id, (old_state, old_repeats) in watched.items():
+            new = status.get(alert_id) or {}
+            state, repeats = new.get("state"), new.get("repeats", 0)
+            if state not in ("pending", "answered", "repeated", "unknown"):
+                continue
+            with self._lock:
+                if alert_id not in self._alerts:
+                    continue
+                if state == "answered":
+                    self._alerts.pop(alert_id, None)
+                else:
+                    self._alerts[alert_id] = (state, repeats)
+            callback = None
+            if state == "answered" and self.on_help_answered:
+                callback = (self.on_help_answered, (alert_id,))
+            elif state == "repeated" and repeats != old_repeats and self.on_help_unanswered:
+                callback = (self.on_help_unanswered, (alert_id, repeats))
+            if callback:
+                try:
+                    callback[0](*callback[1])
+                except Exception:  # noqa: BLE001 — a caller's bug must not stop the link
+                    log.exception("hub link callback failed")
+
+
+def _ident_or(value, fallback: str) -> str:
+    from kiosk.hub.protocol import is_ident
+    return value if is_ident(value) else fallback
+
+
+def _kiosk_version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("kiosk")
+    except Exception:  # noqa: BLE001
+        return "0"
