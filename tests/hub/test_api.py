@@ -107,7 +107,7 @@ def test_revoked_kiosk_is_refused(hub, tmp_path):
     device = enrolled_device(hub, site="fs-api", path=tmp_path / "d.json")
     assert revoke_kiosk(hub.engine, device["kiosk_id"])
     # each hub process caches a kiosk's credentials for at most 3 s
-    response = wait_until(lambda: (lambda r: r if r.status_code == 403 else None)(
+    (response,) = wait_until(lambda: (lambda r: (r,) if r.status_code == 403 else None)(
         signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": [session_event()]})),
         timeout=10, interval=0.5, what="the revocation to reach the hub")
     assert "revoked" in response.json()["error"]
