@@ -209,6 +209,8 @@ class HubLink:
         self._last_contact: float | None = None
         self._connected = False
         self._last_error = ""
+        self._closed = False
+        self._last_counts: tuple[int, dict] = (0, {"refused": 0, "rejected": 0})
 
     @classmethod
     def open(cls, config=None, data_dir: Path | None = None, **kwargs) -> "HubLink | None":
@@ -241,6 +243,8 @@ class HubLink:
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
+        self.state()
+        self._closed = True
         self.outbox.close()
 
     def record_session(self, demarche: str | None, help_level: str | None, outcome: str,
@@ -290,9 +294,12 @@ class HubLink:
                                   (day or dt.date.today()).isoformat(), language)
 
     def state(self) -> HubState:
-        counters = self.outbox.counters()
+        """For the mediator panel; cheap (two small SQLite reads), callable from any thread."""
+        if not self._closed:
+            self._last_counts = (self.outbox.size(), self.outbox.counters())
+        backlog, counters = self._last_counts
         return HubState(enrolled=True, hub_url=self.device["hub_url"], connected=self._connected,
-                        last_contact=self._last_contact, backlog=self.outbox.size(),
+                        last_contact=self._last_contact, backlog=backlog,
                         refused=counters["refused"], rejected=counters["rejected"], last_error=self._last_error)
 
     def flush(self) -> None:
