@@ -76,10 +76,13 @@ def notify_stopping(status: str = "Stopping.") -> bool:
 def watchdog_interval() -> float | None:
     """Seconds between two WATCHDOG=1 pings (half of WatchdogSec), or None without a watchdog.
 
-    $WATCHDOG_PID, when set, must be this process: a child started by the kiosk does not ping."""
+    $WATCHDOG_PID, when set, names the service's main process. On the device that is `cage`,
+    and the kiosk is its direct child (it inherits cage's environment): the kiosk pings for it
+    (the unit has NotifyAccess=all). Any other process (a grandchild such as the visio browser,
+    or a stale environment) does not."""
     usec = os.environ.get("WATCHDOG_USEC", "")
     pid = os.environ.get("WATCHDOG_PID", "")
-    if pid and pid != str(os.getpid()):
+    if pid and pid not in (str(os.getpid()), str(os.getppid())):
         return None
     try:
         value = int(usec)

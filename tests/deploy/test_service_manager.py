@@ -82,7 +82,9 @@ def test_watchdog_interval_is_half_of_watchdog_usec(monkeypatch):
     assert service_manager.watchdog_interval() == 10.0
     monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
     assert service_manager.watchdog_interval() == 10.0
-    monkeypatch.setenv("WATCHDOG_PID", "1")  # meant for another process
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getppid()))  # our parent is the main process (cage)
+    assert service_manager.watchdog_interval() == 10.0
+    monkeypatch.setenv("WATCHDOG_PID", "999999999")  # meant for another process
     assert service_manager.watchdog_interval() is None
     monkeypatch.delenv("WATCHDOG_PID")
     monkeypatch.setenv("WATCHDOG_USEC", "garbage")
