@@ -17,7 +17,8 @@ from kiosk import paths
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk")
+"""Languages a content table may be written in; French is required, the others fall back to it."""
 THEME_IDS = ("papiers", "sante", "famille", "travail", "retraite", "impots", "justice", "quotidien")
 
 

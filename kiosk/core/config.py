@@ -1,19 +1,33 @@
 """Device configuration: a TOML file, validated in full before the kiosk starts.
 
 A wrong value is never guessed around: `load_config` raises `ConfigError` whose message is one
-line per problem, naming the key and what is expected. No file at all gives the demo defaults.
+line per problem, naming the key and what is expected; no input (a deep nesting, control
+characters, a malformed address) gives anything else. No file at all gives the demo defaults,
+with the documented demo PIN 2468 (hashed at start). A device (a file given) stores only
+`mediator.pin_hash`, written by `kiosk set-pin`; `device_problems` says why it cannot start.
+
+Site texts (name, opening hours, mediator hours) are one text (French) or a table with one text
+per language, French required: read them with `site_text(config, key, language)`.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import functools
+import reprlib
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from kiosk.core import pin as pins
+from kiosk.core.catalogue import LANGUAGES as TEXT_LANGUAGES
+
 SUPPORTED_LANGUAGES = ("fr", "en")
+MAX_DEPTH = 20
+"""Deeper nesting than this is refused before it is even looked at (no recursion error)."""
 
 
 class ConfigError(ValueError):
@@ -33,9 +47,39 @@ def _int_between(low: int, high: int) -> tuple[Callable[[Any], bool], str]:
 
 def _text(max_len: int = 200) -> tuple[Callable[[Any], bool], str]:
     return (
-        lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len,
-        f"a non-empty text of at most {max_len} characters",
+        lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len and not has_control_characters(v),
+        f"a non-empty text of at most {max_len} characters, without control characters",
     )
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs, escapes, bidi overrides…: nothing a one-line label may hold."""
+    return any(unicodedata.category(c) in ("Cc", "Cs", "Co", "Zl", "Zp") or c in _BIDI_CONTROLS for c in text)
+
+
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _site_text(max_len: int) -> tuple[Callable[[Any], bool | str], str]:
+    """One text (French), or a table with one text per language, French required."""
+    single, _ = _text(max_len)
+    langs = ", ".join(TEXT_LANGUAGES)
+    expected = (f"a non-empty text of at most {max_len} characters without control characters, "
+                f"or a table of such texts by language ({langs}) with fr")
+
+    def check(v: Any) -> bool | str:
+        if isinstance(v, str):
+            return single(v)
+        if not isinstance(v, dict) or "fr" not in v:
+            return False
+        for lang, text in v.items():
+            if lang not in TEXT_LANGUAGES:
+                return f"unknown language {lang!r} (expected {langs})"
+            if not single(text):
+                return f"{lang}: expected {expected.split(', or')[0]}, got {_shown(text)}"
+        return True
+
+    return check, expected
 
 
 def _one_of(*choices: str) -> tuple[Callable[[Any], bool], str]:
@@ -63,21 +107,40 @@ def _url() -> tuple[Callable[[Any], bool], str]:
     )
 
 
-def _printer_uri() -> tuple[Callable[[Any], bool], str]:
-    schemes = ("preview:", "escpos+tcp://", "escpos+usb://", "escpos+serial://", "escpos+file://", "cups://", "none")
-    return (
-        lambda v: isinstance(v, str) and v.startswith(schemes),
-        "a printer address starting with preview:, escpos+tcp://, escpos+usb://, "
-        "escpos+serial://, escpos+file://, cups:// or 'none'",
-    )
+def _printer_uri() -> tuple[Callable[[Any], bool | str], str]:
+    """Checked by the printer's own parser: one list of schemes, one set of rules."""
+
+    def check(v: Any) -> bool | str:
+        from kiosk.devices.printer.uri import PrinterUriError, parse_printer_uri  # noqa: PLC0415
+
+        if not isinstance(v, str):
+            return False
+        if has_control_characters(v):
+            return "expected a printer address without control characters"
+        try:
+            parse_printer_uri(v)
+        except PrinterUriError as exc:
+            return str(exc)
+        return True
+
+    return check, "a printer address such as preview:receipts or escpos+tcp://192.168.1.50:9100"
+
+
+def _pin_hash() -> tuple[Callable[[Any], bool | str], str]:
+    return (lambda v: v == "" or (pins.pin_hash_problem(v) or True),
+            "the text written by `kiosk set-pin`")
+
+
+def _refused(why: str) -> tuple[Callable[[Any], bool | str], str]:
+    return (lambda v: why, why)
 
 
 # section -> key -> (default, (check, expected description))
 SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
     "site": {
-        "name": ("France Services — démonstration", _text(80)),
-        "opening_hours": ("Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h", _text(160)),
-        "mediator_hours": ("Un médiateur est là pendant les heures d'ouverture", _text(160)),
+        "name": ("France Services — démonstration", _site_text(80)),
+        "opening_hours": ("Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h", _site_text(160)),
+        "mediator_hours": ("Un médiateur est là pendant les heures d'ouverture", _site_text(160)),
     },
     "screen": {
         "dpi": (96, _int_between(60, 400)),
@@ -104,6 +167,8 @@ SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
         "speech_player": ("", (lambda v: isinstance(v, str) and len(v) <= 200,
                                "a player command such as \"aplay -q\", or \"\" for the default")),
         "headset": (False, _bool()),
+        # seconds a receipt preview file (preview: printer) is kept before it is deleted
+        "preview_keep_seconds": (120, _int_between(5, 3600)),
     },
     "visio": {
         "base_url": ("https://visio.example.org/france-services", _url()),
@@ -119,10 +184,16 @@ SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
         "device_file": ("", (lambda v: isinstance(v, str) and len(v) <= 400, "a file path, or \"\" for the default")),
     },
     "mediator": {
-        "pin": ("2468", (lambda v: isinstance(v, str) and v.isdigit() and 4 <= len(v) <= 8,
-                         "a text of 4 to 8 digits, in quotes")),
+        # written by `kiosk set-pin`; "" = none (the demo then uses its PIN 2468; a device refuses to start)
+        "pin_hash": ("", _pin_hash()),
+        # never in clear: refused with the way to do it. In the values: the demo PIN in the demo, else None
+        "pin": (None, _refused("a PIN is never written in clear: remove this line and run "
+                                "`kiosk --config FILE set-pin`, which stores mediator.pin_hash")),
     },
 }
+
+
+DEMO_SOURCE = "demo defaults"
 
 
 @dataclass(frozen=True)
@@ -148,11 +219,51 @@ def _did_you_mean(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def validate(raw: dict[str, Any], source: str = "config") -> Config:
-    """Check every key of `raw` against SCHEMA; raise ConfigError listing each problem."""
+_repr = reprlib.Repr()
+_repr.maxlevel, _repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxdict = 3, 80, 80, 6, 6
+
+
+def _shown(value: Any) -> str:
+    """A short, recursion-safe repr of a wrong value for the one-line message."""
+    return _repr.repr(value)
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True if `value` nests lists/tables deeper than `limit` (iterative: no recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+@functools.cache
+def demo_pin_hash() -> str:
+    """The hash of the demo PIN, computed once per process."""
+    return pins.hash_pin(pins.DEMO_PIN)
+
+
+def validate(raw: dict[str, Any], source: str = "config", *, demo: bool = False) -> Config:
+    """Check every key of `raw` against SCHEMA; raise ConfigError listing each problem.
+
+    demo=True (no file): without a pin_hash, the documented demo PIN opens the mediator mode.
+    """
     problems: list[str] = []
     values = defaults()
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{source}: expected a TOML document of [sections]"])
+    if _depth_exceeds(raw, MAX_DEPTH):
+        raise ConfigError([f"{source}: values nested more than {MAX_DEPTH} levels deep: "
+                           "a config file only holds sections of simple values"])
     for section, body in raw.items():
+        if not isinstance(section, str):
+            problems.append(f"{source}: {_shown(section)}: unknown section")
+            continue
         if section not in SCHEMA:
             problems.append(f"{source}: [{section}]: unknown section{_did_you_mean(section, SCHEMA)}")
             continue
@@ -160,14 +271,21 @@ def validate(raw: dict[str, Any], source: str = "config") -> Config:
             problems.append(f"{source}: {section}: expected a [{section}] table")
             continue
         for key, value in body.items():
+            if not isinstance(key, str):
+                problems.append(f"{source}: {section}.{_shown(key)}: unknown key")
+                continue
             if key not in SCHEMA[section]:
                 problems.append(
                     f"{source}: {section}.{key}: unknown key{_did_you_mean(key, SCHEMA[section])}"
                 )
                 continue
             check, expected = SCHEMA[section][key][1]
-            if not check(value):
-                problems.append(f"{source}: {section}.{key}: expected {expected}, got {value!r}")
+            verdict = check(value)
+            if isinstance(verdict, str):
+                problems.append(f"{source}: {section}.{key}: {verdict}")
+                continue
+            if verdict is not True:
+                problems.append(f"{source}: {section}.{key}: expected {expected}, got {_shown(value)}")
                 continue
             values[section][key] = value
     langs = values["languages"]
@@ -183,13 +301,38 @@ def validate(raw: dict[str, Any], source: str = "config") -> Config:
         )
     if problems:
         raise ConfigError(problems)
+    mediator = values["mediator"]
+    if demo and not mediator["pin_hash"]:
+        mediator["pin_hash"], mediator["pin"] = demo_pin_hash(), pins.DEMO_PIN
     return Config(values=values, source=source)
+
+
+def device_problems(config: Config) -> list[str]:
+    """Why a device (a config file given) must not start: today, no mediator PIN set."""
+    if config.source == DEMO_SOURCE or config.mediator.get("pin_hash"):
+        return []
+    return [f"{config.source}: mediator.pin_hash: missing: a kiosk needs a mediator PIN set at "
+            f"provisioning; run `kiosk --config {config.source} set-pin`"]
+
+
+def site_text(config: Config, key: str, language: str) -> tuple[str, bool]:
+    """The site text `key` (name, opening_hours, mediator_hours) in `language`.
+
+    Returns (text, is_fallback): is_fallback is True when the French text stands in for a
+    language the config does not give (the screen may mark it, the speaker says it in French).
+    """
+    value = config.site[key]
+    if isinstance(value, dict):
+        if language in value:
+            return value[language], False
+        return value["fr"], language != "fr"
+    return value, language != "fr"
 
 
 def load_config(path: str | Path | None) -> Config:
     """Read and validate a TOML config file; None means the embedded demo defaults."""
     if path is None:
-        return Config(values=defaults())
+        return validate({}, source=DEMO_SOURCE, demo=True)
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -197,8 +340,19 @@ def load_config(path: str | Path | None) -> Config:
         raise ConfigError([f"{path}: cannot be read ({exc.strerror or exc})"]) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{path}: not UTF-8 text: save the file with UTF-8 encoding"]) from None
+    if text.startswith("\ufeff"):  # a byte order mark, as some Windows editors write: harmless
+        text = text[1:]
+    if "\x00" in text:
+        raise ConfigError([f"{path}: not a text file (it holds NUL bytes): write the config as UTF-8 text"])
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+        raise ConfigError([f"{path}: not valid TOML: {_one_line(str(exc))}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: values nested too deeply: a config file only holds sections "
+                           "of simple values"]) from None
     return validate(raw, source=str(path))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -201,15 +201,17 @@ def build_receipt(demarche, config, language: str = "fr", now: datetime | None =
 
     `now` defaults to the local time; `reference` to a new random one.
     """
+    from kiosk.core.config import site_text  # noqa: PLC0415 - config imports the catalogue
+
     text = demarche.text(language)
     lang = language or "fr"
     return Receipt(
         reference=reference or new_reference(),
         language=lang,
         created=now or datetime.now(),
-        site_name=config.site["name"],
-        opening_hours=config.site["opening_hours"],
-        mediator_hours=config.site["mediator_hours"],
+        site_name=site_text(config, "name", lang)[0],
+        opening_hours=site_text(config, "opening_hours", lang)[0],
+        mediator_hours=site_text(config, "mediator_hours", lang)[0],
         demarche_id=demarche.id,
         title=text.title,
         partner=demarche.partner,

@@ -100,11 +100,9 @@ BAD_VALUES = [
     ("languages", "available", '[]', "a non-empty list of distinct language codes", "[]"),
     ("languages", "available", '["fr", "fr"]', "a non-empty list of distinct language codes", "['fr', 'fr']"),
     ("languages", "default", '"de"', "one of 'fr', 'en'", "'de'"),
-    ("devices", "printer", '"lpt1"', "a printer address starting with preview:", "'lpt1'"),
     ("devices", "speech_rate", '"fast"', "one of 'slow', 'normal'", "'fast'"),
     ("visio", "base_url", '"visio.example.org"', "an address starting with https://", "'visio.example.org'"),
-    ("mediator", "pin", "2468", "a text of 4 to 8 digits, in quotes", "2468"),
-    ("mediator", "pin", '"12"', "a text of 4 to 8 digits, in quotes", "'12'"),
+    ("devices", "preview_keep_seconds", "0", "a whole number between 5 and 3600", "0"),
 ]
 
 
@@ -245,7 +243,10 @@ def test_warning_just_below_inactivity_is_accepted(tmp_path):
 
 
 def test_validate_accepts_an_empty_document():
-    assert validate({}).values == load_config(None).values
+    demo = load_config(None).values
+    assert validate({}, demo=True).values == demo
+    plain = validate({}).values
+    assert {s: v for s, v in plain.items() if s != "mediator"} == {s: v for s, v in demo.items() if s != "mediator"}
 
 
 def test_config_or_exit_with_a_bad_file_exits_1_with_the_problem_on_stderr(tmp_path, capsys):
@@ -284,3 +285,163 @@ def test_kiosk_run_with_a_bad_config_refuses_to_start(tmp_path, capsys):
         main(["--config", str(path), "run"])
     assert info.value.code == 1
     assert "screen.dpi: expected a whole number between 60 and 400, got 5" in capsys.readouterr().err
+
+
+# ---- bad input never gives a traceback (issue 9) ------------------------------------------------
+
+def one_problem(tmp_path, text: str) -> str:
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 1, problems
+    assert "\n" not in problems[0] and "Traceback" not in problems[0]
+    return problems[0]
+
+
+@pytest.mark.parametrize("uri,what", [
+    ("escpos+tcp://[::1", "malformed address"),
+    ("escpos+tcp://[zz]:9100", "malformed address"),
+    ("escpos+tcp://host:0", "between 1 and 65535, got 0"),
+    ("escpos+tcp://host:70000", "between 1 and 65535"),
+    ("preview:../../etc/x", "'..' is not allowed"),
+    ("lpt1", "no scheme"),
+    ("escpos+tcp://host:9100?profile=NoSuchPrinter", "unknown printer profile"),
+])
+def test_bad_printer_addresses_are_checked_by_the_printer_parser(tmp_path, uri, what):
+    line = one_problem(tmp_path, f'[devices]\nprinter = "{uri}"\n')
+    assert ": devices.printer: printer address " in line and what in line
+
+
+def test_good_printer_addresses_pass(tmp_path):
+    for uri in ("escpos+tcp://[::1]:9100", "preview:/var/lib/kiosk/receipts", "cups://Accueil", "none",
+                "escpos+usb://04b8:0e15"):
+        assert load_config(write(tmp_path, f'[devices]\nprinter = "{uri}"\n')).devices["printer"] == uri
+
+
+def test_an_array_nested_5000_deep(tmp_path):
+    line = one_problem(tmp_path, "[site]\nname = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested too deeply" in line
+
+
+def test_validate_refuses_deep_nesting_without_recursion():
+    deep: object = "x"
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ConfigError) as info:
+        validate({"site": {"name": deep}})
+    assert len(info.value.problems) == 1 and "nested more than" in info.value.problems[0]
+
+
+def test_a_long_wrong_value_is_shown_short(tmp_path):
+    line = one_problem(tmp_path, f'[screen]\norientation = "{"x" * 5000}"\n')
+    assert len(line) < 400
+
+
+@pytest.mark.parametrize("value", ['"Saint-Amand\\u0007"', '"Ligne 1\\nLigne 2"', '"Tab\\there"',
+                                   '"\\u202eevil"', '"\\u001b[31mred"'])
+@pytest.mark.parametrize("key", ["name", "opening_hours", "mediator_hours"])
+def test_control_characters_in_site_texts(tmp_path, key, value):
+    line = one_problem(tmp_path, f"[site]\n{key} = {value}\n")
+    assert f"site.{key}: expected" in line and "control characters" in line
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + '[site]\nname = "France Services de Brioude"\n'.encode())
+    assert load_config(path).site["name"] == "France Services de Brioude"
+
+
+def test_nul_bytes_are_one_line(tmp_path):
+    path = tmp_path / "nul.toml"
+    path.write_bytes(b"[site]\x00\nname = 1\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert len(info.value.problems) == 1 and "NUL" in info.value.problems[0]
+
+
+# ---- site texts in several languages ---------------------------------------------------------------
+
+def test_site_texts_by_language(tmp_path):
+    from kiosk.core.config import site_text
+
+    config = load_config(write(tmp_path, """
+[site]
+name = { fr = "France Services de Brioude", en = "France Services in Brioude" }
+opening_hours = "Du lundi au vendredi"
+"""))
+    assert site_text(config, "name", "fr") == ("France Services de Brioude", False)
+    assert site_text(config, "name", "en") == ("France Services in Brioude", False)
+    assert site_text(config, "name", "es") == ("France Services de Brioude", True)
+    assert site_text(config, "opening_hours", "fr") == ("Du lundi au vendredi", False)
+    assert site_text(config, "opening_hours", "en") == ("Du lundi au vendredi", True)
+
+
+@pytest.mark.parametrize("table,what", [
+    ('{ en = "France Services" }', "expected a non-empty text"),
+    ('{ fr = "Brioude", de = "Brioude" }', "unknown language 'de'"),
+    ('{ fr = "Brioude", en = "" }', "en: expected a non-empty text"),
+    ('{ fr = "Brioude", en = "a\\nb" }', "en: expected a non-empty text"),
+    ('{ fr = "Brioude", en = 5 }', "en: expected"),
+])
+def test_bad_site_text_tables(tmp_path, table, what):
+    line = one_problem(tmp_path, f"[site]\nname = {table}\n")
+    assert "site.name: " in line and what in line
+
+
+def test_receipt_uses_the_site_text_of_its_language(tmp_path):
+    from kiosk.core.catalogue import load_catalogue
+    from kiosk.core.receipt import build_receipt
+
+    config = load_config(write(tmp_path, '[site]\nname = { fr = "Maison France Services", en = "France Services house" }\n'))
+    demarche = load_catalogue().demarches["carte-vitale"]
+    assert build_receipt(demarche, config, "en").site_name == "France Services house"
+    assert build_receipt(demarche, config, "fr").site_name == "Maison France Services"
+
+
+# ---- the mediator's PIN is a secret -------------------------------------------------------------
+
+def test_a_pin_in_clear_is_refused_with_the_way_to_set_it(tmp_path):
+    for value in ('"7305"', '"٢٤٦٨"', "7305"):
+        line = one_problem(tmp_path, f"[mediator]\npin = {value}\n")
+        assert "mediator.pin: a PIN is never written in clear" in line and "set-pin" in line
+        assert "7305" not in line and "٢٤٦٨" not in line, "the PIN is not repeated in the message"
+
+
+def test_a_pin_hash_is_accepted_and_checked(tmp_path):
+    from kiosk.core.pin import hash_pin, verify_pin
+
+    good = hash_pin("7305")
+    config = load_config(write(tmp_path, f'[mediator]\npin_hash = "{good}"\n'))
+    assert verify_pin("7305", config.mediator["pin_hash"])
+    assert config.mediator["pin"] is None
+    line = one_problem(tmp_path, '[mediator]\npin_hash = "7305"\n')
+    assert "mediator.pin_hash: not a PIN hash written by `kiosk set-pin`" in line
+
+
+def test_demo_has_the_documented_demo_pin_hashed():
+    from kiosk.core.pin import verify_pin
+
+    config = load_config(None)
+    assert verify_pin("2468", config.mediator["pin_hash"])
+    assert not verify_pin("1234", config.mediator["pin_hash"])
+
+
+def test_a_device_without_a_pin_hash_must_not_start(tmp_path):
+    from kiosk.core.config import device_problems
+    from kiosk.core.pin import hash_pin
+
+    path = write(tmp_path, "[screen]\ndpi = 100\n")
+    config = load_config(path)
+    assert config.mediator["pin_hash"] == "" and config.mediator["pin"] is None
+    problems = device_problems(config)
+    assert len(problems) == 1 and "mediator.pin_hash: missing" in problems[0] and "set-pin" in problems[0]
+    ok = load_config(write(tmp_path, f'[mediator]\npin_hash = "{hash_pin("7305")}"\n', "ok.toml"))
+    assert device_problems(ok) == []
+    assert device_problems(load_config(None)) == []
+
+
+def test_the_example_config_is_valid_and_has_no_pin_in_clear():
+    from kiosk.paths import ROOT
+
+    example = ROOT / "deploy" / "config.example.toml"
+    config = load_config(example)
+    assert "\npin =" not in example.read_text(encoding="utf-8")
+    assert config.devices["preview_keep_seconds"] == 120

@@ -1,6 +1,6 @@
 """Printer addresses an admin can type, parsed into a `PrinterUri`.
 
-    preview:DIR                          PNG + PDF files in DIR (relative to the data folder)
+    preview:DIR                          PNG + PDF files in DIR (relative to the runtime folder; no ..)
     escpos+tcp://HOST[:PORT]             network thermal printer (port 9100 by default)
     escpos+usb://VID:PID                 USB thermal printer, ids in hexadecimal (04b8:0e15)
     escpos+serial:///dev/ttyUSB0?baud=19200
@@ -66,7 +66,8 @@ class PrinterUri:
 
 
 def _fail(uri: str, what: str) -> PrinterUriError:
-    return PrinterUriError(f"printer address {uri!r}: {what}")
+    shown = repr(uri) if len(uri) <= 120 else repr(uri[:100]) + f"… ({len(uri)} characters)"
+    return PrinterUriError(f"printer address {shown}: {what}")
 
 
 def _params(uri: str, scheme: str, query: str) -> dict[str, str]:
@@ -134,23 +135,37 @@ def parse_printer_uri(text: str) -> PrinterUri:
             folder = folder[2:]
         if not folder:
             raise _fail(uri, "no folder: write preview:receipts or preview:/path/to/folder")
+        if ".." in folder.replace("\\", "/").split("/"):
+            raise _fail(uri, "'..' is not allowed in the folder: write a plain name such as "
+                             "preview:receipts or a full path such as preview:/var/lib/kiosk/receipts")
+        if any(ord(c) < 32 or ord(c) == 127 for c in folder):
+            raise _fail(uri, "control characters are not allowed in the folder")
         return PrinterUri(uri, scheme, folder, params=_params(uri, scheme, query))
     if "://" not in uri:
         raise _fail(uri, f"expected {scheme}:// followed by the address")
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+        hostname, port = (parts.hostname, parts.port) if scheme == "escpos+tcp" else ("", None)
+    except ValueError as exc:  # "[::1" or "[zz]": a broken IPv6 address, or a port out of range
+        if "port" in str(exc).lower():
+            raise _fail(uri, "the port must be a number between 1 and 65535") from None
+        raise _fail(uri, f"malformed address ({exc}); an IPv6 host is written in brackets, "
+                         "e.g. escpos+tcp://[2001:db8::5]:9100") from None
     params = _params(uri, scheme, parts.query)
     if parts.fragment:
         raise _fail(uri, f"unexpected '#{parts.fragment}'")
     if scheme == "escpos+tcp":
-        host = parts.hostname or ""
+        host = hostname or ""
         if not host:
             raise _fail(uri, "no host: write escpos+tcp://HOST:9100")
         if parts.path not in ("", "/"):
             raise _fail(uri, f"unexpected path {parts.path!r} after the host")
-        try:
-            port = parts.port or 9100
-        except ValueError:
-            raise _fail(uri, "the port must be a number between 1 and 65535") from None
+        if port is None:
+            if parts.netloc.endswith(":"):
+                raise _fail(uri, "no port after ':': write escpos+tcp://HOST:9100 or leave out ':'")
+            port = 9100
+        elif not 1 <= port <= 65535:
+            raise _fail(uri, f"the port must be a number between 1 and 65535, got {port}")
         return PrinterUri(uri, scheme, host, port=port, params=params)
     if scheme == "escpos+usb":
         ids = parts.netloc + parts.path.rstrip("/")
