@@ -118,6 +118,8 @@ class Language:
     forms: dict[str, str] = field(default_factory=dict)
     suffixes: tuple[str, ...] = ()
     min_stem: int = 4
+    stem_passes: int = 1             # suffixes stripped one after the other (Turkish stacks them)
+    final: dict[str, str] = field(default_factory=dict)  # last letter of a stem ("kimliğ" → "kimlik")
     fold_marks: bool = True          # accents (and Arabic harakat) removed
     replace: tuple[tuple[str, str], ...] = ()   # after folding, before splitting into words
     apostrophe: str = "split"        # "split": two words · "join": one word · "head": keep the head
@@ -147,6 +149,8 @@ class Language:
             forms={f(k): f(v) for k, v in table.get("forms", {}).items()},
             suffixes=tuple(sorted((f(s) for s in table.get("suffixes", ())), key=len, reverse=True)),
             min_stem=int(table.get("min_stem", 4)),
+            stem_passes=max(1, min(4, int(table.get("stem_passes", 1)))),
+            final={f(k): f(v) for k, v in table.get("final", {}).items()},
             fold_marks=marks,
             replace=replace,
             apostrophe=str(table.get("apostrophe", "split")),
@@ -281,11 +285,15 @@ class Normaliser:
         lang = self.lang
         if len(word) <= lang.min_stem - 1 or not word.isalpha():
             return word
-        for suf in lang.suffixes:
-            if word.endswith(suf):
-                keep = len(word) - len(suf)
-                if keep >= lang.min_stem:
-                    return word[:keep]
+        for _ in range(lang.stem_passes):
+            for suf in lang.suffixes:
+                if word.endswith(suf) and len(word) - len(suf) >= lang.min_stem:
+                    word = word[:len(word) - len(suf)]
+                    break
+            else:
+                break
+        if lang.final and word[-1:] in lang.final:
+            word = word[:-1] + lang.final[word[-1]]
         return word
 
     def sound_key(self, stem: str) -> str | None:
