@@ -19,5 +19,8 @@ def run_check(args) -> int:
     catalogue = load_catalogue()
     for problem in catalogue.problems:
         print(problem)
+    # how far each language is translated (missing ones fall back to French; not a problem)
+    print("translated: " + ", ".join(f"{lang}: {done}/{total}"
+                                     for lang, (done, total) in catalogue.completeness().items()))
     print(f"{len(catalogue.demarches)} démarches valid, {len(catalogue.problems)} problems")
     return 1 if catalogue.problems else 0

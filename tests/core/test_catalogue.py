@@ -83,7 +83,8 @@ def test_text_falls_back_to_french(catalogue):
 def test_kiosk_content_check_passes_on_the_shipped_content(capsys):
     assert main(["content", "check"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == ["35 démarches valid, 0 problems"]
+    assert out == ["translated: fr: 35/35, en: 35/35, ar: 0/35, es: 0/35, pt: 0/35, tr: 0/35, ro: 0/35, uk: 0/35",
+                   "35 démarches valid, 0 problems"]
 
 
 # ---- broken copies ------------------------------------------------------------------------------
@@ -166,7 +167,8 @@ BREAKS = {
     "missing-language-field": (_missing_fr_title, "passeport", "passeport.toml: fr.title: missing or empty text"),
     "wrong-id": (_wrong_id, "rsa", "rsa.toml: id: expected 'rsa' (the file name), got 'rsa-socle'"),
     "too-many-steps": (_too_many_steps, "amende", "amende.toml: fr.steps: expected 3 to 7 items, found 8"),
-    "too-many-english-steps": (_too_many_english_steps, "msa", "msa.toml: en.steps: expected 3 to 7 items, found 8"),
+    # a broken translation is reported; the démarche stays, in French for that language
+    "too-many-english-steps": (_too_many_english_steps, None, "msa.toml: en.steps: expected 3 to 7 items, found 8"),
     "unknown-theme": (_unknown_theme, "carte-vitale",
                       "carte-vitale.toml: theme: expected one of papiers, sante, famille, travail, retraite, "
                       "impots, justice, quotidien, got 'loisirs'"),
@@ -269,3 +271,138 @@ def test_kiosk_content_check_fails_on_a_broken_copy(content_copy, monkeypatch, c
     assert "rsa.toml: id: expected 'rsa' (the file name), got 'rsa-socle'" in out
     assert any(line.startswith("minimum-vieillesse.toml: (file): missing") for line in out)
     assert out[-1] == "33 démarches valid, 2 problems"
+
+
+# ---- bad input never stops the kiosk (issue 9) --------------------------------------------------
+
+def problems_for(content_copy, **kwargs) -> list[str]:
+    catalogue = load_catalogue(content_dir=content_copy, **kwargs)
+    for problem in catalogue.problems:
+        assert "\n" not in problem and len(problem) < 400, problem
+    return catalogue.problems
+
+
+@pytest.mark.parametrize("text", ["theme = 5\n", "", 'title = "Thèmes"\n', "theme = []\n", 'theme = ["a", 3]\n',
+                                  "[theme]\nid = 'sante'\n"])
+def test_a_themes_file_without_theme_tables_is_reported(content_copy, text):
+    (content_copy / "themes.toml").write_text(text, encoding="utf-8")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert catalogue.themes == []
+    assert any(p.startswith("themes.toml: theme") for p in catalogue.problems), catalogue.problems
+    assert len(catalogue.demarches) == 35, "the démarches stay reachable (search, voice)"
+
+
+def test_content_check_reports_a_broken_themes_file(content_copy, monkeypatch, capsys):
+    (content_copy / "themes.toml").write_text('title = "Thèmes"\n', encoding="utf-8")
+    monkeypatch.setattr(kiosk.commands.content, "load_catalogue",
+                        functools.partial(load_catalogue, content_dir=content_copy))
+    assert main(["content", "check"]) == 1
+    assert any(line.startswith("themes.toml: theme: ") for line in capsys.readouterr().out.splitlines())
+
+
+@pytest.mark.parametrize("name", ["themes.toml", "passeport.toml"])
+def test_a_file_nested_5000_deep(content_copy, name):
+    (content_copy / name).write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    problems = problems_for(content_copy)
+    assert f"{name}: (file): " in " ".join(problems) and "nested too deeply" in " ".join(problems)
+
+
+def test_a_missing_intents_table_is_reported_and_the_files_still_load(content_copy, tmp_path):
+    catalogue = load_catalogue(content_dir=content_copy, intents_tsv=tmp_path / "absent" / "intents.tsv")
+    assert any(p.startswith("intents.tsv: (file): cannot be read") for p in catalogue.problems)
+    assert sorted(catalogue.demarches) == sorted(SHIPPED_IDS)
+
+
+@pytest.mark.parametrize("url,what", [
+    ("https://www.ameli.fr/" + "a" * 5000, "too long (5021 characters, at most 300)"),
+    ("http://www.ameli.fr/", "expected an address starting with https://"),
+    ("https://", "expected a site name after https://"),
+    ("https://www.ameli.fr/\u0007", "expected a plain address"),
+    ("https://www.améli.fr/", "expected a plain address"),
+])
+def test_official_addresses_are_checked(content_copy, url, what):
+    path = content_copy / "carte-vitale.toml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^official_url = ".*"$', lambda _: f"official_url = {json.dumps(url)}", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert any(p.startswith("carte-vitale.toml: official_url: ") and what in p for p in catalogue.problems), \
+        catalogue.problems
+    assert "carte-vitale" not in catalogue.demarches
+
+
+def test_unknown_pictograms_are_reported(content_copy):
+    edit(content_copy, "passeport", 'pictogram = "', 'pictogram = "no-such-icon-')
+    themes = content_copy / "themes.toml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace('"heart-pulse"', '"heart-pulsing"'), encoding="utf-8")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert any(p.startswith("passeport.toml: pictogram: unknown pictogram 'no-such-icon-") for p in catalogue.problems)
+    assert any(p.startswith("themes.toml: theme[sante].pictogram: unknown pictogram 'heart-pulsing'")
+               for p in catalogue.problems)
+    assert "passeport" not in catalogue.demarches
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ('title = "Passeport"', 'title = "Passe\\u0007port"', "fr.title"),
+    ('title = "Passeport"', 'title = "Passe\\nport"', "fr.title"),
+    ('title = "Passeport"', 'title = "\\u202ePasseport"', "fr.title"),
+    ('partner = "ANTS"', 'partner = "AN\\tTS"', "partner"),
+])
+def test_control_characters_in_texts_are_reported(content_copy, old, new, field):
+    edit(content_copy, "passeport", old, new)
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert any(p.startswith(f"passeport.toml: {field}: control character U+") for p in catalogue.problems), \
+        catalogue.problems
+    assert "passeport" not in catalogue.demarches
+
+
+def test_control_characters_in_steps_and_theme_labels(content_copy):
+    add_steps(content_copy, "amende", 0)
+    edit(content_copy, "amende", "steps = [\n", 'steps = [\n    "Étape\\u001b[31m rouge.",\n')
+    themes = content_copy / "themes.toml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace('fr = "Santé"', 'fr = "Sant\\u0000é"'),
+                      encoding="utf-8")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert any(p.startswith("amende.toml: fr.steps[1]: control character U+001B") for p in catalogue.problems)
+    assert any(p.startswith("themes.toml: theme[sante].fr: control character U+0000") for p in catalogue.problems)
+
+
+# ---- languages ---------------------------------------------------------------------------------
+
+def add_language(content_dir, demarche_id: str, lang: str, title: str) -> None:
+    path = content_dir / f"{demarche_id}.toml"
+    data = path.read_text(encoding="utf-8")
+    fr = data.split("[fr]", 1)[1].split("\n[", 1)[0]
+    fr = re.sub(r'(?m)^title = ".*"$', f'title = "{title}"', fr, count=1)
+    path.write_text(data + f"\n[{lang}]" + fr + "\n", encoding="utf-8")
+
+
+def test_new_language_tables_are_read_and_counted(content_copy):
+    add_language(content_copy, "passeport", "es", "Pasaporte")
+    add_language(content_copy, "passeport", "ar", "جَوَازُ السَّفَرِ")
+    themes = content_copy / "themes.toml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace('fr = "Santé"', 'fr = "Santé"\nes = "Salud"'),
+                      encoding="utf-8")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert catalogue.problems == []
+    d = catalogue.demarches["passeport"]
+    assert d.text("es").title == "Pasaporte" and d.text("ar").title == "جَوَازُ السَّفَرِ"
+    assert d.text("pt") is d.texts["fr"], "a missing language falls back to French"
+    assert catalogue.theme("sante").label("es") == "Salud" and catalogue.theme("sante").label("tr") == "Santé"
+    counts = catalogue.completeness()
+    assert counts["es"] == (1, 35) and counts["ar"] == (1, 35) and counts["fr"] == (35, 35)
+    assert list(counts) == ["fr", "en", "ar", "es", "pt", "tr", "ro", "uk"]
+
+
+def test_a_broken_translation_keeps_the_demarche_in_french(content_copy):
+    add_language(content_copy, "passeport", "pt", "")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert "passeport.toml: pt.title: missing or empty text" in catalogue.problems
+    assert "passeport" in catalogue.demarches and "pt" not in catalogue.demarches["passeport"].texts
+
+
+def test_an_unknown_language_table_is_reported(content_copy):
+    add_language(content_copy, "passeport", "de", "Reisepass")
+    catalogue = load_catalogue(content_dir=content_copy)
+    assert any(p.startswith("passeport.toml: de: unknown language table") for p in catalogue.problems)
+    assert "passeport" in catalogue.demarches
