@@ -75,28 +75,28 @@ def fleet(engine: Engine) -> list[dict]:
     out = []
     for r in rows:
         if r.revoked_at:
-            status = "revoked"
+            status = "révoquée"
         elif r.last_contact is None:
-            status = "never seen" if r.enrolled_at else "not enrolled"
+            status = "jamais vue" if r.enrolled_at else "pas encore appairée"
         else:
-            status = "online" if now - r.last_contact < 180 else "silent"
+            status = "en ligne" if now - r.last_contact < 180 else "silencieuse"
         out.append({"name": r.name, "site": r.site, "status": status, "version": r.version or "—",
                     "last_contact": _ago(now, r.last_contact), "printer": r.printer or "—",
                     "voice": r.voice or "—", "microphone": r.microphone or "—",
                     "backlog": "—" if r.backlog is None else r.backlog,
-                    "faults": ", ".join(sorted(by_kiosk.get(r.id, []))) or "none"})
+                    "faults": ", ".join(sorted(by_kiosk.get(r.id, []))) or "aucune"})
     return out
 
 
 def _ago(now: float, then: float | None) -> str:
     if then is None:
-        return "never"
+        return "jamais"
     seconds = int(now - then)
     if seconds < 120:
-        return f"{seconds} s ago"
+        return f"il y a {seconds} s"
     if seconds < 7200:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
+        return f"il y a {seconds // 60} min"
+    return f"il y a {seconds // 3600} h"
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 640) -> Markup:
@@ -133,9 +133,9 @@ async def dashboard(request: Request):
         charts = {d: usage(engine, d) for d in DIMENSIONS}
         return fleet(engine), charts, satisfaction(engine)
     fleet_rows, charts, sat = await run_in_threadpool(gather)
-    titles = {"demarche": "Sessions per démarche", "help_level": "Sessions per help level",
-              "hour": "Sessions per hour of the day", "language": "Sessions per language",
-              "outcome": "Sessions per outcome"}
+    titles = {"demarche": "Sessions par démarche", "help_level": "Sessions par niveau d'aide",
+              "hour": "Sessions par heure de la journée", "language": "Sessions par langue",
+              "outcome": "Sessions par issue"}
     svgs = [(titles[d], bar_chart(titles[d], rows)) for d, rows in charts.items()]
     sat_rows = [(r["demarche"], r) for r in sat]
     from kiosk.hub.web import render
