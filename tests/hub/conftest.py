@@ -5,20 +5,18 @@ database backend. Migrations run from an empty database each time."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+from kiosk.hub.pgtemp import TempPostgres
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -39,48 +37,14 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05, what: s
         time.sleep(interval)
 
 
-def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
-    if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--", *cmd]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-@dataclass
-class Postgres:
-    port: int
-    root: Path
-    created: list = field(default_factory=list)
-
-    def url(self, name: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
-
-    def new_database(self, name: str) -> str:
-        _as_postgres([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                      "-c", f"CREATE DATABASE {name}"])
-        return self.url(name)
-
-
 @pytest.fixture(scope="session")
 def postgres():
-    """A throw-away PostgreSQL 15 cluster on 127.0.0.1 (trust auth, loopback only)."""
-    assert (PG_BIN / "initdb").exists(), "PostgreSQL 15 is missing: apt-get install postgresql (bootstrap does)"
-    root = Path(tempfile.mkdtemp(prefix="hub-pg-"))
-    os.chmod(root, 0o755)
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-        shutil.chown(sock, "postgres", "postgres")
-    port = free_port()
-    _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-    _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(root / "log"), "-o",
-                  f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
-                  "start"])
+    """A throw-away PostgreSQL 15 cluster on 127.0.0.1 (trust auth, loopback only), started as `postgres`."""
+    pg = TempPostgres().start()
     try:
-        yield Postgres(port, root)
+        yield pg
     finally:
-        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
-        shutil.rmtree(root, ignore_errors=True)
+        pg.stop()
 
 
 class HubProcess:
@@ -137,8 +101,7 @@ def make_hub(request, postgres_fixture_name: str, tmp_path_factory, backend: str
         url = f"sqlite:///{data_dir / 'hub.sqlite3'}"
     else:
         pg = request.getfixturevalue(postgres_fixture_name)
-        name = f"hub_{request.module.__name__.split('.')[-1]}_{len(pg.created)}".lower()
-        pg.created.append(name)
+        name = f"hub_{request.module.__name__.split('.')[-1]}_{len(pg.databases)}".lower()
         url = pg.new_database(name)
     return HubProcess(url, data_dir, **kw)
 

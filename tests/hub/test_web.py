@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from kiosk.hub.store import add_user, answer_alert
+from kiosk.hub.store import add_user
 from tests.hub.conftest import enrolled_device, wait_until
 
 PASSWORD = "correct horse battery"
