@@ -12,7 +12,8 @@ nothing is written anywhere. The microphone is opened by `listen()` and closed w
 utterance ends — the kiosk never listens when not asked to.
 
 An utterance ends on the first of: end of speech (vosk's endpoint or `silence_s` without a new
-word), `max_s` of audio, `no_speech_s` without any word, `stall_s` without audio from the source
+word), `max_s` of audio or of time (a source that floods or trickles cannot make it last longer;
+nothing in the worker ever blocks on the queue), `no_speech_s` without any word, `stall_s` without audio from the source
 (a microphone that stopped delivering), `stop()`, or the end of a WAV source. Each ends with one
 `Result` whose `reason` says which.
 
@@ -104,15 +105,19 @@ class MicrophoneSource:
         def callback(indata, frames, time_info, status):
             if status.input_overflow:
                 self.overflows += 1
-            try:
-                q.put_nowait(bytes(indata))
-            except queue.Full:
-                self.overflows += 1
+            self._deliver(bytes(indata))
 
         self._stream = sd.RawInputStream(samplerate=self.samplerate, blocksize=self.blocksize,
                                          device=self.device, channels=1, dtype="int16",
                                          callback=callback)
         self._stream.start()
+
+    def _deliver(self, block: bytes) -> None:
+        """One block from PortAudio's callback thread: never blocks (a full queue drops it)."""
+        try:
+            self._queue.put_nowait(block)
+        except queue.Full:
+            self.overflows += 1
 
     def stop(self) -> None:
         stream, self._stream = self._stream, None
@@ -123,7 +128,12 @@ class MicrophoneSource:
             except Exception:  # closing a device that vanished
                 log.exception("closing the microphone stream")
         if self._queue is not None:
-            self._queue.put(None)
+            # the end mark; a full queue (a flooding device) already ends the utterance, and
+            # the listener's own worker calls this: a blocking put would wait for itself forever
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                pass
 
 
 class WavSource:
@@ -167,11 +177,22 @@ class WavSource:
                     delay = t0 + n * self.chunk_bytes / 2 / SAMPLE_RATE - time.monotonic()
                     if delay > 0:
                         time.sleep(delay)
-                q.put(self.pcm[i:i + self.chunk_bytes])
-            q.put(None)
+                if not self._put(q, self.pcm[i:i + self.chunk_bytes]):
+                    return
+            self._put(q, None)
 
         self._thread = threading.Thread(target=feed, name="wav-source", daemon=True)
         self._thread.start()
+
+    def _put(self, q: queue.Queue, item) -> bool:
+        """Put without ever hanging after stop() (the listener no longer reads a full queue)."""
+        while not self._stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def stop(self) -> None:
         self._stop.set()
@@ -418,7 +439,7 @@ class Listener:
         rec = None
         audio_samples = 0
         clipped_samples = 0
-        last_audio = time.monotonic()
+        last_audio = started = time.monotonic()
         try:
             if grammar is not None:
                 phrases = list(grammar) + ([UNK] if check.unk_supported else [])
@@ -435,6 +456,9 @@ class Listener:
             while reason is None:
                 if session._stop.is_set():
                     reason = CANCELLED if session._cancel.is_set() else STOPPED
+                    break
+                if time.monotonic() - started >= self.max_s:  # a slow trickle of audio, a slow engine
+                    reason = MAX_LENGTH
                     break
                 try:
                     chunk = q.get(timeout=0.1)

@@ -243,3 +243,103 @@ def test_no_microphone_is_reported(ko_model):
     assert "microphone" in lst.unavailable_reason.lower()
     if not has_input:
         assert L.MicrophoneSource.probe() is not None
+
+
+# ---- a microphone that floods or trickles (issue 9) -----------------------------------------------
+
+class FloodingMicrophone(L.MicrophoneSource):
+    """The real MicrophoneSource delivery and stop, fed by a thread that delivers blocks as fast
+    as it can (a device or driver gone wild) instead of PortAudio's paced callback."""
+
+    def __init__(self, pcm: bytes, pause_s: float = 0.0):
+        super().__init__()
+        self.pcm = pcm
+        self.pause_s = pause_s
+        self._halt = threading.Event()
+        self.stopped_at: float | None = None
+
+    def start(self, q):
+        self._queue = q
+
+        def flood():
+            step = 2 * L.CHUNK_SAMPLES
+            while not self._halt.is_set():
+                for i in range(0, len(self.pcm), step):
+                    if self._halt.is_set():
+                        return
+                    self._deliver(self.pcm[i:i + step])
+                    if self.pause_s:
+                        time.sleep(self.pause_s)
+
+        threading.Thread(target=flood, name="flooding-mic", daemon=True).start()
+
+    def stop(self):
+        self._halt.set()
+        super().stop()
+        self.stopped_at = time.monotonic()
+
+
+def pcm_of(path) -> bytes:
+    return WavSource(path).pcm
+
+
+def test_a_flooding_microphone_ends_within_the_maximum_length(listener, wavs):
+    mic = FloodingMicrophone(pcm_of(wavs["long"]))
+    t0 = time.monotonic()
+    session = listener.listen(source=mic)
+    result = session.wait(listener.max_s + 5)
+    assert result is not None, "MicrophoneSource.stop() blocked on the full queue: listening froze"
+    assert time.monotonic() - t0 <= listener.max_s + 1
+    assert result.reason == L.MAX_LENGTH and result.audio_s <= listener.max_s + 0.2
+    assert mic.overflows > 0, "the queue did fill up"
+    assert not listener.busy
+    # and the next utterance works
+    again, _ = hear(listener, wavs["ne"])
+    assert again.reason in (L.END_OF_SPEECH, L.END_OF_AUDIO)
+
+
+def test_a_flooded_queue_does_not_block_stop(listener, wavs):
+    mic = FloodingMicrophone(pcm_of(wavs["noise"]))
+    session = listener.listen(source=mic)
+    time.sleep(0.3)
+    listener.stop()
+    assert session.wait(5) is not None
+    assert mic.stopped_at is not None
+
+
+def test_a_trickling_source_still_ends_on_time(ko_model, wavs):
+    """Audio arriving slower than real time (never silent long enough to count as stalled):
+    the utterance ends after max_s of time, not max_s of audio."""
+    lst = Listener(ko_model, lang="ko", check_microphone=False, max_s=3.0, no_speech_s=100.0, stall_s=1.0)
+    mic = FloodingMicrophone(pcm_of(wavs["noise"]), pause_s=0.3)
+    t0 = time.monotonic()
+    result = lst.listen(source=mic).wait(15)
+    assert result is not None
+    assert result.reason == L.MAX_LENGTH
+    assert time.monotonic() - t0 < 3.0 + 1.0
+    assert result.audio_s < 3.0
+
+
+def test_a_wav_source_does_not_hang_once_the_listener_has_gone(listener, wavs):
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:  # about 100 s: more than the queue holds
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(L.SAMPLE_RATE)
+        w.writeframes(pcm_of(wavs["long"]) * 5)
+    src = WavSource(buffer.getvalue())
+    session = listener.listen(source=src)
+    session.wait(listener.max_s + 5)
+    assert wait_until(lambda: not src._thread.is_alive(), 3), "the WAV feeder stayed blocked on the queue"
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
