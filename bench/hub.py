@@ -1,0 +1,223 @@
+"""`python -m bench hub [--kiosks 500] [--seconds 20] [--workers 2] [--rate 2] [--client-procs 2]`
+
+N simulated kiosks on loopback, each a real HubLink with its own SQLite outbox, send session
+counters and heartbeats (and now and then a help request) to the hub on a throw-away
+PostgreSQL for a bounded time; then the outboxes drain and the hub's counts are checked
+against what the kiosks recorded. A mediator's live page (server-sent events) is read at the
+same time to time each alert from request_help to the mediator.
+
+Prints one JSON object: kiosks, workers, seconds, requests_per_s, events_per_s, p50_ms, p95_ms,
+p99_ms, lost, duplicated, alerts, alert_to_mediator_p95_ms, drained_s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float, alert_every: float,
+                   start_at: float, results, alerts_q) -> None:
+    """One client process: len(devices) HubLinks; open-loop load, then drain, then report."""
+    import random
+
+    from kiosk.core.outbox import Outbox
+    from kiosk.devices.hub_client import HubLink
+
+    samples: list[tuple[float, float]] = []
+
+    def record(latency: float) -> None:
+        samples.append((time.time(), latency))
+
+    links = [HubLink(d, Outbox(Path(folder) / f"{d['kiosk_id']}.sqlite3"), heartbeat_s=15, version="bench",
+                     on_request=record, backoff_base=0.2, backoff_cap=5.0) for d in devices]
+    recorded = {d["kiosk_id"]: 0 for d in devices}
+    alerts = 0
+    while time.time() < start_at:
+        time.sleep(0.01)
+    for link in links:
+        link.start()
+    interval = 1.0 / (rate * len(links))
+    t0 = time.time()
+    next_event, next_alert, i = t0, t0 + alert_every * random.random(), 0
+    demarches = ("carte-identite", "retraite", "impots", "caf-logement", "france-travail")
+    while time.time() < t0 + seconds:
+        now = time.time()
+        if now >= next_alert:
+            link = random.choice(links)
+            alert_id = link.request_help(random.choice(demarches), "urgent")
+            alerts_q.put((alert_id, time.time()))
+            alerts += 1
+            next_alert += alert_every
+        while next_event <= now:
+            link = links[i % len(links)]
+            link.record_session(demarches[i % 5], ("urgent", "guide", "teach")[i % 3], "done", 1 + i % 5,
+                                "fr" if i % 3 else "en")
+            recorded[link.device["kiosk_id"]] += 1
+            i += 1
+            next_event += interval
+        time.sleep(max(0.0, min(next_event, next_alert) - time.time()))
+    generated_until = time.time()
+    for link in links:
+        link.flush()
+    deadline = time.time() + 120
+    while time.time() < deadline and any(link.outbox.size() for link in links):
+        time.sleep(0.2)
+    drained = time.time()
+    backlog = sum(link.outbox.size() for link in links)
+    for link in links:
+        link.close(timeout=2)
+    results.put({"recorded": recorded, "samples": samples, "t0": t0, "generated_until": generated_until,
+                 "drained": drained, "backlog": backlog, "alerts": alerts})
+
+
+def _sse_reader(url: str, session, seen: dict, stop: threading.Event) -> None:
+    with session.get(url + "/mediator/events", stream=True, timeout=(5, 600)) as stream:
+        for line in stream.iter_lines(decode_unicode=True):
+            if stop.is_set():
+                return
+            if line and line.startswith("data: "):
+                now = time.time()
+                for alert in json.loads(line[6:]):
+                    seen.setdefault(alert["id"], now)
+
+
+def run(argv: list[str]) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench hub")
+    parser.add_argument("--kiosks", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=20.0, help="load duration (then the outboxes drain)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn app processes")
+    parser.add_argument("--rate", type=float, default=2.0, help="sessions per kiosk per second")
+    parser.add_argument("--client-procs", type=int, default=2, help="processes simulating the kiosks")
+    parser.add_argument("--alert-every", type=float, default=2.0, help="seconds between help requests, per process")
+    args = parser.parse_args(argv)
+
+    import requests
+    from sqlalchemy import func, select
+
+    from kiosk.devices.hub_client import enrol
+    from kiosk.hub.db import make_engine, migrate
+    from kiosk.hub.models import alerts, event_keys, session_counts
+    from kiosk.hub.pgtemp import TempPostgres, free_port
+    from kiosk.hub.store import add_kiosk, add_user
+
+    pg = TempPostgres(max_connections=50 + args.workers * 25).start()
+    work = Path(tempfile.mkdtemp(prefix="bench-hub-"))
+    hub = None
+    try:
+        url = pg.new_database("hub_bench")
+        engine = make_engine(url)
+        migrate(engine)
+        port = free_port()
+        hub_url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "KIOSK_HUB_DATABASE_URL": url, "KIOSK_HUB_POOL_SIZE": "10"}
+        hub = subprocess.Popen([sys.executable, "-m", "uvicorn", "kiosk.hub.app:app_from_env", "--factory",
+                                "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                                "--log-level", "warning", "--no-access-log", "--backlog", "4096"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=open(work / "hub.log", "wb"),
+                               start_new_session=True)
+        deadline = time.time() + 60
+        while True:
+            try:
+                if requests.get(hub_url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.time() > deadline or hub.poll() is not None:
+                raise RuntimeError("the hub did not start: " + (work / "hub.log").read_text()[-2000:])
+            time.sleep(0.1)
+
+        devices = []
+        for n in range(args.kiosks):
+            _, code = add_kiosk(engine, f"Borne {n + 1}", f"site-{n // 2}")
+            devices.append(enrol(hub_url, code, work / f"device-{n}.json"))
+
+        add_user(engine, "bench-admin", "admin", "bench-password-123")
+        mediator = requests.Session()
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', mediator.get(hub_url + "/login").text).group(1)
+        mediator.post(hub_url + "/login", data={"name": "bench-admin", "password": "bench-password-123",
+                                                "csrf_token": token})
+        seen: dict[str, float] = {}
+        stop = threading.Event()
+        threading.Thread(target=_sse_reader, args=(hub_url, mediator, seen, stop), daemon=True).start()
+
+        ctx = mp.get_context("spawn")
+        results, alerts_q = ctx.Queue(), ctx.Queue()
+        start_at = time.time() + 3 + args.kiosks / 200
+        procs = []
+        for p in range(args.client_procs):
+            share = devices[p::args.client_procs]
+            proc = ctx.Process(target=_kiosk_process, args=(share, str(work), args.rate, args.seconds,
+                                                             args.alert_every, start_at, results, alerts_q))
+            proc.start()
+            procs.append(proc)
+        reports = [results.get(timeout=args.seconds + 300) for _ in procs]
+        for proc in procs:
+            proc.join(30)
+        raised = []
+        while not alerts_q.empty():
+            raised.append(alerts_q.get())
+        time.sleep(1.0)  # let the live page catch the last alerts  # noqa: the page polls every 0.25 s
+        stop.set()
+
+        recorded: dict[str, int] = {}
+        samples: list[tuple[float, float]] = []
+        for r in reports:
+            recorded.update(r["recorded"])
+            samples.extend(r["samples"])
+        t0 = min(r["t0"] for r in reports)
+        t1 = max(r["generated_until"] for r in reports)
+        in_window = [lat for t, lat in samples if t0 <= t <= t1]
+        with engine.begin() as conn:
+            stored = dict(conn.execute(select(session_counts.c.kiosk_id, func.sum(session_counts.c.count))
+                                       .group_by(session_counts.c.kiosk_id)).all())
+            ledger_rows = conn.execute(select(func.count()).select_from(event_keys)).scalar_one()
+            ledger_keys = conn.execute(select(func.count(func.distinct(event_keys.c.key)))).scalar_one()
+            alert_rows = conn.execute(select(func.count()).select_from(alerts)).scalar_one()
+        lost = sum(max(0, n - int(stored.get(k, 0))) for k, n in recorded.items())
+        duplicated = sum(max(0, int(stored.get(k, 0)) - n) for k, n in recorded.items()) + (ledger_rows - ledger_keys)
+        delays = [(seen[a] - t) * 1000 for a, t in raised if a in seen]
+        total_events = sum(recorded.values())
+        return {
+            "kiosks": args.kiosks, "workers": args.workers, "client_procs": args.client_procs,
+            "seconds": round(t1 - t0, 1), "offered_events_per_s": round(args.rate * args.kiosks, 1),
+            "requests": len(in_window), "requests_per_s": round(len(in_window) / (t1 - t0), 1),
+            "events_per_s": round(total_events / (t1 - t0), 1),
+            "p50_ms": round(_percentile(in_window, 0.50) * 1000, 1),
+            "p95_ms": round(_percentile(in_window, 0.95) * 1000, 1),
+            "p99_ms": round(_percentile(in_window, 0.99) * 1000, 1),
+            "recorded_sessions": total_events, "lost": lost, "duplicated": duplicated,
+            "alerts": len(raised), "alerts_stored": alert_rows, "alerts_seen_by_mediator": len(delays),
+            "alert_to_mediator_p50_ms": round(_percentile(delays, 0.5), 1) if delays else None,
+            "alert_to_mediator_p95_ms": round(_percentile(delays, 0.95), 1) if delays else None,
+            "drained_s": round(max(r["drained"] for r in reports) - t1, 1),
+            "backlog_left": sum(r["backlog"] for r in reports),
+            "database": "postgresql",
+        }
+    finally:
+        if hub is not None and hub.poll() is None:
+            os.killpg(hub.pid, signal.SIGTERM)
+            try:
+                hub.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(hub.pid, signal.SIGKILL)
+        pg.stop()
+        import shutil
+        shutil.rmtree(work, ignore_errors=True)
