@@ -183,12 +183,24 @@ class Language:
         return ["quatre", "vingt"] + _FR_UNITS[10 + unit].split()
 
 
+_CYRILLIC_MARKS = {"\u0306", "\u0308"}  # breve (й) and diaeresis (ї, ё) make letters of their own
+
+
 def fold(text: str, marks: bool = True) -> str:
-    """Lowercase, straight apostrophes, ASCII digits; accents and other marks removed when
-    `marks` (otherwise letters such as the Ukrainian "й" stay whole, only stray marks go)."""
+    """Lowercase, straight apostrophes, ASCII digits; accents and other marks removed. With
+    `marks` False, Cyrillic letters made with a mark ("й", "ї") stay whole; Latin accents and
+    stray marks (stress) still go."""
     text = text.lower().translate(_APOSTROPHES).translate(_LIGATURES).translate(_DIGITS)
-    text = unicodedata.normalize("NFKD" if marks else "NFC", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text)
+    if marks:
+        return "".join(c for c in text if not unicodedata.combining(c))
+    out: list[str] = []
+    for c in text:
+        if not unicodedata.combining(c):
+            out.append(c)
+        elif c in _CYRILLIC_MARKS and out and "\u0400" <= out[-1] <= "\u04ff":
+            out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 class Normaliser:
