@@ -94,8 +94,8 @@ def _languages() -> tuple[Callable[[Any], bool], str]:
     return (
         lambda v: isinstance(v, list)
         and len(v) > 0
-        and len(set(v)) == len(v)
-        and all(x in SUPPORTED_LANGUAGES for x in v),
+        and all(isinstance(x, str) and x in SUPPORTED_LANGUAGES for x in v)
+        and len(set(v)) == len(v),
         "a non-empty list of distinct language codes among " + ", ".join(SUPPORTED_LANGUAGES),
     )
 
@@ -225,7 +225,14 @@ _repr.maxlevel, _repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxdict = 
 
 def _shown(value: Any) -> str:
     """A short, recursion-safe repr of a wrong value for the one-line message."""
-    return _repr.repr(value)
+    text = _repr.repr(value)
+    return text if len(text) <= 120 else text[:100] + "…"
+
+
+def _name(word: str) -> str:
+    """A section or key name as typed when it is plain, else quoted (no line break can leak)."""
+    plain = word.replace("_", "").replace("-", "").isalnum() and word.isascii() and len(word) <= 40
+    return word if plain else _shown(word)
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
@@ -265,7 +272,7 @@ def validate(raw: dict[str, Any], source: str = "config", *, demo: bool = False)
             problems.append(f"{source}: {_shown(section)}: unknown section")
             continue
         if section not in SCHEMA:
-            problems.append(f"{source}: [{section}]: unknown section{_did_you_mean(section, SCHEMA)}")
+            problems.append(f"{source}: [{_name(section)}]: unknown section{_did_you_mean(section, SCHEMA)}")
             continue
         if not isinstance(body, dict):
             problems.append(f"{source}: {section}: expected a [{section}] table")
@@ -276,7 +283,7 @@ def validate(raw: dict[str, Any], source: str = "config", *, demo: bool = False)
                 continue
             if key not in SCHEMA[section]:
                 problems.append(
-                    f"{source}: {section}.{key}: unknown key{_did_you_mean(key, SCHEMA[section])}"
+                    f"{source}: {section}.{_name(key)}: unknown key{_did_you_mean(key, SCHEMA[section])}"
                 )
                 continue
             check, expected = SCHEMA[section][key][1]
