@@ -621,7 +621,7 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
 # "je veux parler arabe", "por favor en español", "türkçe lütfen", "українською будь ласка").
 _LANGUAGE_REQUEST_WORDS = """
 en le la l les langue parler parle parlez je j veux voudrais voudrait mettre passer changer moi
-svp s il vous plait plaît oui merci bonjour est ce que possible c mode version peut on
+svp s il sil vous plait plaît oui merci bonjour est ce que possible c mode version peut on
 in the a an please i speak talk want would like to language change switch put can we you yes
 hello do only my mine thanks
 el la idioma lengua hablo habla hablar quiero cambiar a por favor yo hola si sí gracias puede
