@@ -67,7 +67,7 @@ def _walk(catalogue):
 
 
 class Probe:
-    """Timestamps from inside the app: touch-up dispatched, show() begun and ended, frames flipped."""
+    """Timestamps from inside the app: touch-up dispatched, present() begun and ended, frames flipped."""
 
     def __init__(self, app):
         from kivy.core.window import Window
@@ -76,15 +76,16 @@ class Probe:
         self.flip_start = 0.0
         self.marks: dict[str, float] = {}
         Window.bind(on_flip=self._on_flip, on_motion=self._on_motion)
-        original_show = app.show
+        display = app.display
+        original_present = display.present
 
-        def show(*args, **kwargs):
+        def present(*args, **kwargs):
             self.marks.setdefault("show", time.perf_counter())
-            result = original_show(*args, **kwargs)
+            result = original_present(*args, **kwargs)
             self.marks["shown"] = time.perf_counter()
             return result
 
-        app.show = show  # instance attribute: the app calls self.show()
+        display.present = present  # instance attribute: the runner calls display.present()
 
     def _on_flip(self, *_):
         # Bound handlers run before Window.on_flip itself, which swaps the buffers.
@@ -103,13 +104,13 @@ def _measured_tap(driver, probe: Probe, action_id: str) -> dict:
     app = driver.app
     widget = driver.button(action_id)
     driver.clock.advance(1.0)
-    app.current_screen().show_widget(widget)
+    app.display.current_screen().reveal(widget)
     driver.pump(1)
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
     driver.pump(1)
-    before = app.model
+    before = app.display.model
     probe.marks.clear()
     first = last = flip_start = None
     cpu0 = time.process_time()
@@ -120,7 +121,7 @@ def _measured_tap(driver, probe: Probe, action_id: str) -> dict:
         EventLoop.idle()
         now = time.perf_counter()
         if probe.flips > flips:
-            if app.model is not before:
+            if app.display.model is not before:
                 if first is None:
                     first, flip_start, cpu_first = now, probe.flip_start, time.process_time()
                 last = now

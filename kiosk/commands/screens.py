@@ -30,7 +30,7 @@ def start_driver(config, orientation: str = "portrait"):
     clock = ManualClock()
     app = create_app(config, fullscreen=False, orientation=orientation, clock=clock, maxfps=0,
                      with_devices=False)
-    from kiosk.ui.driver import AppDriver
+    from kiosk.quality.driver import AppDriver
 
     driver = AppDriver(app, clock).start()
     driver.resize(*window_size(config, orientation))
@@ -44,7 +44,7 @@ def _orientations(choice: str) -> list[str]:
 def run_screenshots(args) -> int:
     config = config_or_exit(args)
     from kiosk.app import window_size
-    from kiosk.ui.tour import MODES, go_to, representative_stops
+    from kiosk.quality.tour import MODES, go_to, representative_stops
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     driver = None
@@ -65,7 +65,7 @@ def run_screenshots(args) -> int:
 def run_audit(args) -> int:
     config = config_or_exit(args)
     from kiosk.app import window_size
-    from kiosk.ui.tour import MODES, every_stop, go_to, representative_stops
+    from kiosk.quality.tour import MODES, every_stop, go_to, representative_stops
 
     driver = None
     violations: list[str] = []
@@ -74,7 +74,7 @@ def run_audit(args) -> int:
         if driver is None:
             driver = start_driver(config, orientation)
             driver.draw = False  # the audit measures the laid-out widgets; painting is not needed
-            from kiosk.ui.audit import audit_screen  # Kivy only after create_app()
+            from kiosk.quality.audit import audit_screen  # Kivy only after create_app()
         driver.resize(*window_size(config, orientation))
         stops = representative_stops() if args.quick else every_stop(driver.app.catalogue)
         for mode in MODES:

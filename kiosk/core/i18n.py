@@ -98,6 +98,18 @@ class Translator:
     __call__ = gettext
 
 
+# Each language named in its own language and script, as people look for it (never a flag).
+LANGUAGE_NAMES = {
+    "fr": "Français", "en": "English", "ar": "العربية", "es": "Español", "pt": "Português",
+    "tr": "Türkçe", "ro": "Română", "uk": "Українська",
+}
+
+
+def language_name(code: str) -> str:
+    """The language's own name for itself ("Español" for es); the code when unknown."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message

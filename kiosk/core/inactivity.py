@@ -54,17 +54,3 @@ class InactivityTimer:
         if self.warned_at is None:
             return int(self.warning_seconds)
         return max(0, int(round(self.warning_seconds - (now - self.warned_at))))
-
-
-@dataclass
-class TapFilter:
-    """A repeated tap within `window` seconds counts once (tremor, double taps)."""
-
-    window: float = 0.5
-    last: float = -1e9
-
-    def accept(self, now: float) -> bool:
-        if now - self.last < self.window:
-            return False
-        self.last = now
-        return True

@@ -1,114 +1,27 @@
 """The citizen's journey: a state machine that turns events into screen models.
 
-A screen model holds every word of a screen once. The UI draws it and the speaker reads
-`speech()`, so nothing can be shown and not spoken. No Kivy here.
+`handle(event)` applies one event (a button's action id, a key, a voice command) and returns
+the screen to draw; what the devices must do is queued as typed effects (kiosk/core/effects.py)
+for the UI's effect runner. What is *on* each screen is built in kiosk/core/screens.py; the
+mediator's screens and events are kiosk/core/mediator.py. No Kivy here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
-from kiosk.core.catalogue import Catalogue
-from kiosk.core.i18n import N_, Translator
-from kiosk.core.session import Session
-
-HELP_LEVELS = ("urgent", "guide", "teach")
-FACES = (
-    (1, "angry", N_("Very bad")),
-    (2, "frown", N_("Bad")),
-    (3, "meh", N_("So-so")),
-    (4, "smile", N_("Good")),
-    (5, "laugh", N_("Very good")),
-)
-REASONS_LOW = (
-    ("complicated", N_("Too complicated")),
-    ("too-long", N_("Too long")),
-    ("not-found", N_("I did not find my procedure")),
-    ("text-size", N_("Hard to read")),
-    ("other", N_("Another reason")),
-)
-REASONS_HIGH = (
-    ("clear", N_("Clear")),
-    ("quick", N_("Quick")),
-    ("well-guided", N_("Well guided")),
-    ("other", N_("Another reason")),
-)
-REASON_IDS = {r for r, _ in REASONS_LOW + REASONS_HIGH}
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-LANGUAGE_WORD = {"fr": "Langue", "en": "Language"}  # said in the language it names
-
-
-@dataclass(frozen=True)
-class Action:
-    """Something the person can do: a button on screen, a phrase for the speaker."""
-
-    id: str
-    label: str
-    icon: str = ""
-    kind: str = "normal"      # primary | normal | urgent | face | nav
-    detail: str = ""          # a second line under the label
-
-    def speech(self) -> str:
-        return f"{self.label}. {self.detail}" if self.detail else self.label
-
-
-@dataclass(frozen=True)
-class Block:
-    """A piece of content: heading, text, notice, key (the one sentence that matters), list,
-    checklist, steps or words."""
-
-    kind: str
-    title: str = ""
-    items: tuple[str, ...] = ()
-
-
-@dataclass
-class ScreenModel:
-    name: str
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
-    nav: list[Action] = field(default_factory=list)
-    you_can: str = "You can touch:"
-
-    def visible_texts(self) -> list[str]:
-        """Every text drawn on the screen (besides the accessibility bar)."""
-        texts = [self.title]
-        for block in self.blocks:
-            texts += [t for t in (block.title, *block.items) if t]
-        for action in self.actions + self.nav:
-            texts += [t for t in (action.label, action.detail) if t]
-        return texts
-
-    def spoken_content(self) -> list[str]:
-        """The title and the content, in reading order, as the speaker says them."""
-        parts = [self.title]
-        for block in self.blocks:
-            if block.title:
-                parts.append(block.title)
-            if block.kind == "steps":
-                parts += [f"{i}. {item}" for i, item in enumerate(block.items, 1)]
-            else:
-                parts += list(block.items)
-        return parts
-
-    def speech(self) -> str:
-        """What the speaker says on entering the screen: title, content, then the choices."""
-        parts = self.spoken_content()
-        choices = [a.speech() for a in self.actions + self.nav]
-        if choices:
-            parts.append(self.you_can + " " + " ; ".join(choices))
-        return "\n".join(_sentence(p) for p in parts if p)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", ":", ";", "…")) else text + "."
+from kiosk.core import effects as fx
+from kiosk.core import screens
+from kiosk.core.catalogue import Catalogue, DemarcheText
+from kiosk.core.i18n import Translator
+from kiosk.core.mediator import SCREENS as STAFF_SCREENS, MediatorMode
+from kiosk.core.screen import Action, ScreenModel
+from kiosk.core.search import SearchState
+from kiosk.core.session import HELP_LEVELS, Session
 
 
 class Journey:
-    """Events in, screen models out. Side effects are queued in `effects` for the app."""
+    """Events in, screen models out. Effects are queued for the UI's effect runner."""
 
     def __init__(self, catalogue: Catalogue, translator: Translator, *, default_language: str = "fr",
                  languages: tuple[str, ...] = ("fr", "en"), site: dict | None = None,
@@ -122,12 +35,9 @@ class Journey:
         self.session = Session(language=default_language)
         self.screen_name = "attract"
         self.farewell = False
-        self.effects: list[tuple] = []
-        from kiosk.core.search import SearchState  # search imports this module's classes
+        self.effects: list[fx.Effect] = []
         self.search = SearchState()
-        from kiosk.core.mediator import MediatorMode
-
-        self.mediator = MediatorMode()  # the app's MediatorDesk sets the PIN and clock
+        self.mediator = MediatorMode()  # the UI's mediator desk sets the PIN, clock and health
         self.voice_output_available = True
         self.voice_input_available = False
         translator.set_language(default_language)
@@ -140,14 +50,18 @@ class Journey:
         handler = getattr(self, "_on_" + verb.replace("-", "_"), None)
         if handler is None:
             raise ValueError(f"unknown event {action_id!r}")
+        came_from = self.screen_name
         handler(arg)
+        if self.screen_name == "attract" and came_from not in ("attract", *STAFF_SCREENS) \
+                and fx.SessionWiped() not in self.effects:
+            self.wipe("abandoned")   # the welcome screen, reached by any path, is a new citizen's
         return self.screen()
 
     _NAV_FIELDS = ("theme", "demarche", "help_level", "step")
 
     def _go(self, name: str, **params) -> None:
         s = self.session
-        if self.screen_name not in ("pin", "mediator_panel"):  # never back into the mediator's screens
+        if self.screen_name not in STAFF_SCREENS:  # never back into the mediator's screens
             s.history.append((self.screen_name, {k: getattr(s, k) for k in self._NAV_FIELDS}))
         self.screen_name = name
         for key, value in params.items():
@@ -197,7 +111,7 @@ class Journey:
             self._go("teach")
 
     def _on_step(self, what):
-        steps = self._text().steps
+        steps = self.demarche_text().steps
         if what == "done":
             if self.session.step + 1 < len(steps):
                 self._go("guide", step=self.session.step + 1)
@@ -216,7 +130,7 @@ class Journey:
         self._go("end")
 
     def _on_back(self, _):
-        if self.screen_name in ("pin", "mediator_panel"):
+        if self.screen_name in STAFF_SCREENS:
             return self._on_staff("close")
         if not self.session.history:
             self.screen_name = "attract"
@@ -237,7 +151,7 @@ class Journey:
         self._go("feedback")
 
     def _on_reason(self, reason):
-        if reason not in REASON_IDS:
+        if reason not in screens.REASON_IDS:
             raise ValueError(reason)
         self.session.reason = reason
         self._on_finish("")
@@ -255,19 +169,19 @@ class Journey:
 
     def _on_repeat(self, _):
         """Say the screen again (the app's speaker does it; nothing changes here)."""
-        self.effects.append(("repeat",))
+        self.effects.append(fx.Repeat())
 
     def _on_listen(self, _):
         """Push-to-talk (the app's listener does it; nothing changes here)."""
-        self.effects.append(("listen",))
+        self.effects.append(fx.Listen())
 
     def _on_print(self, _):
         if self.session.demarche:
-            self.effects.append(("print", self.session.demarche, self.session.language))
+            self.effects.append(fx.PrintReceipt(self.session.demarche, self.session.language))
 
     def _on_show_qr(self, _):
         if self.session.demarche:
-            self.effects.append(("show_qr", self.session.demarche, self.session.language))
+            self.effects.append(fx.ShowQr(self.session.demarche, self.session.language))
 
     def _on_a11y(self, what):
         s = self.session
@@ -276,6 +190,9 @@ class Journey:
         elif what == "contrast":
             s.high_contrast = not s.high_contrast
         elif what == "voice":
+            if not self.voice_output_available:
+                self.effects.append(fx.VoiceUnavailable())
+                return
             # normal -> slow -> off -> normal: one button for the voice and its speed
             if s.voice_on and s.speech_rate == "normal":
                 s.speech_rate = "slow"
@@ -283,6 +200,8 @@ class Journey:
                 s.voice_on, s.speech_rate = False, "normal"
             else:
                 s.voice_on = True
+            self.effects.append(fx.VoiceChanged(s.voice_on, s.speech_rate))
+            return
         elif what == "explore":
             s.explore_by_touch = not s.explore_by_touch
         elif what == "language":
@@ -290,7 +209,16 @@ class Journey:
             self.set_language(self.languages[(i + 1) % len(self.languages)])
         else:
             raise ValueError(what)
-        self.effects.append(("a11y", what))
+        self.effects.append(fx.LookChanged(what))
+
+    def _on_staff(self, what):
+        """The mediator's PIN screen and panel: the mediator mode says what happens."""
+        outcome = self.mediator.handle(what, self.screen_name)
+        if outcome.screen is not None:
+            self.screen_name = outcome.screen
+        self.effects.extend(outcome.effects)
+        if outcome.event is not None:
+            self.handle(outcome.event)
 
     def set_language(self, language: str) -> None:
         if language not in self.languages:
@@ -302,7 +230,7 @@ class Journey:
         self.session.mediator_called = True
         if self.session.outcome is None:
             self.session.outcome = "mediator"
-        self.effects.append(("call_mediator", "urgent" if urgent else "help"))
+        self.effects.append(fx.CallMediator(urgent=urgent))
 
     def wipe(self, outcome: str | None = None) -> None:
         """Forget the session at once (finish, ignored timeout warning, crash)."""
@@ -316,265 +244,22 @@ class Journey:
         self.screen_name = "attract"
         self.farewell = False
         self.effects.clear()
+        self.effects.append(fx.SessionWiped())
 
-    def take_effects(self) -> list[tuple]:
+    def take_effects(self) -> list[fx.Effect]:
         effects, self.effects = self.effects, []
         return effects
 
-    # ---- screen models ------------------------------------------------------------------------
+    # ---- what is shown ------------------------------------------------------------------------
 
-    def _(self, message: str) -> str:
-        return self.translator.gettext(message)
-
-    def _text(self):
+    def demarche_text(self) -> DemarcheText:
+        """The chosen démarche's text in the language on screen (ValueError without one)."""
         if self.session.demarche not in self.catalogue.demarches:
             raise ValueError("this event needs a démarche")
         return self.catalogue.demarches[self.session.demarche].text(self.session.language)
 
     def screen(self) -> ScreenModel:
-        return self.localised(getattr(self, "_screen_" + self.screen_name)())
-
-    def localised(self, model: ScreenModel) -> ScreenModel:
-        model.you_can = self._("You can touch:")
-        return model
-
-    def _nav(self, back: bool = True, finish: bool = True) -> list[Action]:
-        _ = self._
-        nav = []
-        if back:
-            nav.append(Action("back", _("Back"), "arrow-left", "nav"))
-        nav.append(Action("home", _("Home"), "house", "nav"))
-        if finish:
-            nav.append(Action("end", _("Finish"), "circle-check", "nav"))
-        return nav
-
-    def _screen_attract(self) -> ScreenModel:
-        _ = self._
-        blocks = []
-        if self.farewell:
-            blocks.append(Block("notice", items=(_("Goodbye. Everything you did here has been erased."),)))
-        blocks += [
-            Block("text", items=(_("We help you with your procedures: papers, health, family, work, "
-                                   "retirement, taxes."),)),
-            Block("text", items=(_("You can change the text size, the colours, the voice and the "
-                                   "language with the buttons at the top."),)),
-        ]
-        if self.site.get("name"):
-            blocks.append(Block("text", items=(self.site["name"], self.site.get("opening_hours", ""))))
-        return ScreenModel(
-            "attract", _("Welcome to France Services"), blocks,
-            [Action("start", _("Touch here to start"), "hand", "primary")],
-        )
-
-    def _screen_themes(self) -> ScreenModel:
-        _ = self._
-        lang = self.session.language
-        actions = [Action(f"theme:{t.id}", t.label(lang), t.pictogram) for t in self.catalogue.themes
-                   if self.catalogue.in_theme(t.id)]
-        actions.append(Action("search", _("Write what I need"), "search"))
-        actions.append(Action("dont-know", _("I don't know"), "circle-help", "urgent",
-                              _("A person helps you")))
-        return ScreenModel("themes", _("What do you need?"),
-                           [Block("text", items=(_("Touch a subject."),))],
-                           actions, self._nav(back=False))
-
-    def _on_staff(self, what):
-        """The mediator's PIN screen and panel (kiosk/core/mediator.py)."""
-        self.mediator.handle(self, what)
-
-    def _screen_pin(self) -> ScreenModel:
-        return self.mediator.pin_screen(self._)
-
-    def _screen_mediator_panel(self) -> ScreenModel:
-        return self.mediator.panel_screen(self._, self.session.explore_by_touch)
-
-    def _screen_search(self) -> ScreenModel:
-        from kiosk.core.search import search_screen
-
-        return search_screen(self._, self.session.language, self.search, self.catalogue, self._nav())
-
-    def _screen_demarches(self) -> ScreenModel:
-        _ = self._
-        lang = self.session.language
-        theme = self.catalogue.theme(self.session.theme)
-        actions = [Action(f"demarche:{d.id}", d.text(lang).title, d.pictogram)
-                   for d in self.catalogue.in_theme(theme.id)]
-        actions.append(Action("dont-know", _("It is not in the list"), "circle-help", "urgent",
-                              _("A person helps you")))
-        return ScreenModel("demarches", theme.label(lang),
-                           [Block("text", items=(_("Touch your procedure."),))],
-                           actions, self._nav())
-
-    def _help_actions(self) -> list[Action]:
-        _ = self._
-        return [
-            Action("help:urgent", _("Do it for me now"), "siren", "urgent",
-                   _("It is urgent: a person helps you right away")),
-            Action("help:guide", _("Guide me"), "footprints", "primary",
-                   _("Step by step, together")),
-            Action("help:teach", _("Teach me"), "graduation-cap", "normal",
-                   _("Learn to do it alone")),
-            Action("print", _("Print the summary"), "printer", "normal",
-                   _("Documents to bring and next steps")),
-            Action("show-qr", _("Show the QR code"), "qr-code", "normal",
-                   _("To photograph with your phone")),
-        ]
-
-    def _screen_demarche(self) -> ScreenModel:
-        _ = self._
-        d = self.catalogue.demarches[self.session.demarche]
-        t = d.text(self.session.language)
-        blocks = [
-            Block("text", items=(t.summary,)),
-            Block("notice", items=(_("With: {partner}").format(partner=d.partner),)),
-            Block("checklist", _("Documents to bring"), t.documents),
-            Block("steps", _("The steps"), t.steps),
-            Block("text", _("Cost"), (t.cost,)),
-            Block("text", _("Usual time"), (t.delay,)),
-            Block("text", _("On the internet"), (t.online, d.official_url)),
-            Block("list", _("It is urgent if:"), t.urgent_signs),
-        ]
-        return ScreenModel("demarche", t.title, blocks, self._help_actions(), self._nav())
-
-    def _screen_guide(self) -> ScreenModel:
-        _ = self._
-        t = self._text()
-        n, total = self.session.step + 1, len(t.steps)
-        return ScreenModel(
-            "guide", _("Step {n} of {total}").format(n=n, total=total),
-            [Block("heading", t.title), Block("key", items=(t.steps[self.session.step],)),
-             Block("text", items=(_("Take your time. Touch \"Done\" when it is done."),))],
-            [Action("step:done", _("Done"), "check", "primary"),
-             Action("step:stuck", _("I'm stuck"), "hand-helping", "urgent", _("A person helps you"))],
-            self._nav(),
-        )
-
-    def _screen_teach(self) -> ScreenModel:
-        _ = self._
-        d = self.catalogue.demarches[self.session.demarche]
-        t = d.text(self.session.language)
-        blocks = [
-            Block("text", items=(_("Here is how to do it alone. Read at your own pace."),)),
-            Block("steps", _("The steps"), t.steps),
-        ]
-        if t.words:
-            blocks.append(Block("words", _("The hard words"),
-                                tuple(f"{w.word} : {w.meaning}" for w in t.words)))
-        blocks.append(Block("text", _("On the internet"), (t.online, d.official_url)))
-        return ScreenModel(
-            "teach", _("Learn: {title}").format(title=t.title), blocks,
-            [Action("help:guide", _("Practise step by step"), "footprints", "primary"),
-             Action("understood", _("I understood"), "check", "normal")],
-            self._nav(),
-        )
-
-    def _screen_mediator(self) -> ScreenModel:
-        _ = self._
-        urgent = self.session.help_level == "urgent"
-        blocks = [Block("notice", items=(_("We have called the mediator."),)),
-                  Block("text", items=(_("Stay here. A person is coming to help you."),))]
-        if urgent:
-            blocks.append(Block("text", items=(_("Your request is urgent: the mediator comes first "
-                                                 "to you."),)))
-        if self.site.get("mediator_hours"):
-            blocks.append(Block("text", items=(self.site["mediator_hours"],)))
-        return ScreenModel(
-            "mediator", _("A mediator is coming"), blocks,
-            [Action("back", _("Continue while waiting"), "arrow-left", "primary")],
-            [Action("end", _("Finish"), "circle-check", "nav")],
-        )
-
-    def _screen_end(self) -> ScreenModel:
-        _ = self._
-        blocks = []
-        if self.session.demarche:
-            d = self.catalogue.demarches[self.session.demarche]
-            t = d.text(self.session.language)
-            blocks += [
-                Block("notice", items=(_("Your procedure: {title}").format(title=t.title),)),
-                Block("checklist", _("Documents to bring"), t.documents),
-                Block("steps", _("Next steps"), t.steps),
-                Block("text", _("Usual time"), (t.delay,)),
-            ]
-        else:
-            blocks.append(Block("notice", items=(_("Thank you for your visit."),)))
-        blocks.append(Block("heading", _("Did the kiosk help you?")))
-        actions = [Action(f"face:{score}", _(label), icon, "face") for score, icon, label in FACES]
-        nav = []
-        if self.session.demarche:
-            nav.append(Action("print", _("Print the summary"), "printer", "nav"))
-            nav.append(Action("show-qr", _("Show the QR code"), "qr-code", "nav"))
-        nav.append(Action("finish", _("Finish and erase"), "log-out", "nav"))
-        return ScreenModel("end", _("Summary"), blocks, actions, nav)
-
-    def _screen_feedback(self) -> ScreenModel:
-        _ = self._
-        reasons = REASONS_LOW if (self.session.satisfaction or 0) <= 3 else REASONS_HIGH
-        return ScreenModel(
-            "feedback", _("Thank you!"),
-            [Block("text", items=(_("Why? You can choose a reason, or finish."),))],
-            [Action(f"reason:{rid}", _(label), "", "normal") for rid, label in reasons],
-            [Action("finish", _("Finish and erase"), "log-out", "nav")],
-        )
-
-    # ---- overlays -----------------------------------------------------------------------------
-
-    def timeout_warning(self, seconds_left: int, can_extend: bool) -> ScreenModel:
-        _ = self._
-        actions = [Action("more-time", _("I need more time"), "hourglass", "primary")] if can_extend else []
-        return self.localised(ScreenModel(
-            "timeout", _("Are you still there?"),
-            [Block("text", items=(_("Without an answer, everything will be erased in {n} seconds.")
-                                  .format(n=seconds_left),))],
-            actions,
-        ))
-
-    def help_called(self) -> ScreenModel:
-        _ = self._
-        return self.localised(ScreenModel(
-            "help", _("The mediator has been called"),
-            [Block("text", items=(_("Stay here. A person is coming to help you."),))],
-            [Action("dismiss", _("OK"), "check", "primary")],
-        ))
-
-    @staticmethod
-    def action(action_id: str, label: str, icon: str = "", kind: str = "normal") -> Action:
-        return Action(action_id, label, icon, kind)
-
-    @staticmethod
-    def block(kind: str, items: tuple[str, ...], title: str = "") -> Block:
-        return Block(kind, title, tuple(items))
-
-    def message(self, title: str, text: str) -> ScreenModel:
-        """A short message with an OK button (printer missing, device fault…)."""
-        return self.localised(ScreenModel("message", title, [Block("text", items=(text,))],
-                                           [Action("dismiss", self._("OK"), "check", "primary")]))
+        return screens.build(self)
 
     def accessibility_bar(self) -> list[Action]:
-        """The fixed bar on every screen, first screen included."""
-        _ = self._
-        s = self.session
-        # The language button names the next language in that language, as people look for it.
-        current = self.languages.index(s.language) if s.language in self.languages else -1
-        next_language = self.languages[(current + 1) % len(self.languages)]
-        lang_label = LANGUAGE_NAMES.get(next_language, next_language)
-        sizes = (_("normal"), _("large"), _("very large"))
-        if not self.voice_output_available:
-            voice_state, voice_icon = _("unavailable"), "volume-x"
-        elif not s.voice_on:
-            voice_state, voice_icon = _("off"), "volume-x"
-        else:
-            voice_state, voice_icon = (_("slow") if s.speech_rate == "slow" else _("normal")), "volume-2"
-        bar = [
-            Action("a11y:text", _("Text size"), "a-large-small", "bar", sizes[s.text_step]),
-            Action("a11y:contrast", _("Contrast"), "contrast", "bar", _("on") if s.high_contrast else _("off")),
-            Action("a11y:voice", _("Voice"), voice_icon, "bar", voice_state),
-            Action("repeat", _("Repeat"), "repeat", "bar", _("Say it again")),
-            Action("a11y:explore", _("Explore by touch"), "hand", "bar",
-                   _("on") if s.explore_by_touch else _("off")),
-            Action("a11y:language", lang_label, "languages", "bar", LANGUAGE_WORD.get(next_language, "")),
-        ]
-        if self.voice_input_available:
-            bar.append(Action("listen", _("Speak"), "mic", "bar", _("Say what you need")))
-        bar.append(Action("call", _("Help"), "hand-helping", "urgent", _("Call a person")))
-        return bar
+        return screens.accessibility_bar(self)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Iterable
 
 from kiosk import paths
 from kiosk.core.intents import IntentMatcher, fold
-from kiosk.core.journey import Action, Block, ScreenModel
+from kiosk.core.screen import Action, Block, KeyAction, ScreenModel, Translate, sentence
 
 LETTERS, ACCENTS = "letters", "accents"
 BACKSPACE, SPACE, CLEAR, PAGE = "backspace", "space", "clear", "page"
@@ -33,8 +33,6 @@ MIN_SCORE = 1.0          # one keyword is enough to show a result (the person th
 KEEP_RATIO = 0.45        # results scoring below this share of the best are left out
 MIN_PREFIX = 3           # a word being typed is completed from 3 letters on ("vit" → "vitale")
 MAX_COMPLETIONS = 12
-
-Translate = Callable[[str], str]
 
 
 # ---- state -------------------------------------------------------------------------------------
@@ -131,17 +129,6 @@ def find_demarches(text: str, demarche_ids: Iterable[str], matcher: IntentMatche
 
 # ---- the screen --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class KeyAction(Action):
-    """A key of the on-screen keyboard: `label` is drawn, `spoken` is said ("lettre A")."""
-
-    spoken: str = ""
-    units: float = 1.0  # share of the row's width
-
-    def speech(self) -> str:
-        return self.spoken or self.label
-
-
 @dataclass
 class SearchModel(ScreenModel):
     """The search screen: the usual model plus the typed text and the keyboard.
@@ -179,12 +166,7 @@ class SearchModel(ScreenModel):
             parts.append(self.you_can + " " + " ; ".join(choices))
         if not self.echo:
             parts.append(self.keyboard_speech)
-        return "\n".join(_sentence(p) for p in parts if p)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", ":", ";")) else text + "."
+        return "\n".join(sentence(p) for p in parts if p)
 
 
 def _key_rows(_: Translate, page: str) -> list[list[KeyAction]]:

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from kiosk.core.i18n import N_
+
+# The three levels of help every démarche offers, with their names (English msgids).
+HELP_LEVELS = ("urgent", "guide", "teach")
+HELP_LEVEL_LABELS = {"urgent": N_("Do it for me now"), "guide": N_("Guide me"),
+                     "teach": N_("Teach me")}
+NO_HELP_LEVEL = "none"   # in the anonymous counts: a session that chose no level
+
 
 @dataclass
 class Session:

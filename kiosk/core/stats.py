@@ -11,9 +11,11 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from kiosk.core.session import HELP_LEVELS as _CHOSEN_LEVELS, NO_HELP_LEVEL
+
 log = logging.getLogger(__name__)
 
-HELP_LEVELS = ("urgent", "guide", "teach", "none")
+HELP_LEVELS = (*_CHOSEN_LEVELS, NO_HELP_LEVEL)
 OUTCOMES = ("done", "stuck", "mediator", "abandoned", "timeout", "error")
 PARTS_OF_DAY = ("morning", "afternoon", "evening")
 
@@ -52,7 +54,7 @@ class Stats:
             when.date().isoformat(),
             part_of_day(when.hour),
             demarche if demarche in self.known_demarches else "none",
-            help_level if help_level in HELP_LEVELS else "none",
+            help_level if help_level in HELP_LEVELS else NO_HELP_LEVEL,
             outcome if outcome in OUTCOMES else "abandoned",
             satisfaction if satisfaction in (1, 2, 3, 4, 5) else 0,
             language if language in self.languages else "other",
@@ -72,3 +74,17 @@ class Stats:
             raise ValueError(by)
         with sqlite3.connect(self.path) as db:
             return dict(db.execute(f"SELECT {by}, SUM(count) FROM session_counts GROUP BY {by}"))
+
+
+def today_counts(stats_path: str, day: dt.date | None = None) -> tuple[int, dict[str, int]]:
+    """Today's anonymous counters, read-only: (sessions, sessions by help level).
+    A missing or unreadable database counts as zero (the mediator panel must always open)."""
+    day = day or dt.date.today()
+    try:
+        with sqlite3.connect(f"file:{stats_path}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT help_level, SUM(count) FROM session_counts WHERE day = ? "
+                              "GROUP BY help_level", (day.isoformat(),)).fetchall()
+    except sqlite3.Error:
+        return 0, {}
+    by_level = {level: int(n) for level, n in rows}
+    return sum(by_level.values()), by_level

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core.i18n import Translator
+from kiosk.core import overlays
 from kiosk.core.journey import Journey
 
 SITE = {"name": "France Services de Test", "opening_hours": "9 h à 17 h",
@@ -53,9 +54,9 @@ def general_screens(catalogue, lang: str):
         journey.handle("back")
     yield "mediator-dont-know", journey.handle("dont-know")
     yield "end-no-demarche", journey.handle("end")
-    yield "timeout", journey.timeout_warning(25, True)
-    yield "timeout-last", journey.timeout_warning(3, False)
-    yield "help", journey.help_called()
+    yield "timeout", overlays.timeout_warning(journey.translator.gettext, 25, True)
+    yield "timeout-last", overlays.timeout_warning(journey.translator.gettext, 3, False)
+    yield "help", overlays.help_called(journey.translator.gettext)
     yield "attract-farewell", journey.handle("finish")
     if lang != journey.session.language:
         journey.set_language(lang)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.inactivity import ACTIVE, EXPIRED, WARNING, InactivityTimer, TapFilter
+from kiosk.core.gestures import TapFilter
+from kiosk.core.inactivity import ACTIVE, EXPIRED, WARNING, InactivityTimer
 
 
 def timer(start=1000.0, **kwargs) -> InactivityTimer:

@@ -6,7 +6,10 @@ import dataclasses
 
 import pytest
 
-from kiosk.core.journey import HELP_LEVELS, REASON_IDS, REASONS_HIGH, REASONS_LOW
+from kiosk.core import overlays
+from kiosk.core.effects import CallMediator, LookChanged, PrintReceipt, SessionWiped
+from kiosk.core.screens import REASON_IDS, REASONS_HIGH, REASONS_LOW
+from kiosk.core.session import HELP_LEVELS
 from kiosk.core.session import Session
 from kiosk.core.stats import OUTCOMES
 
@@ -133,7 +136,7 @@ def test_do_it_for_me_now_calls_the_mediator_urgently(make_journey, catalogue):
     assert journey.session.help_level == "urgent"
     assert journey.session.mediator_called is True
     assert journey.session.outcome == "mediator"
-    assert journey.take_effects() == [("call_mediator", "urgent")]
+    assert journey.take_effects() == [CallMediator(urgent=True)]
     assert journey.take_effects() == []
     # the urgent screen says it is urgent, the ordinary one does not
     urgent_texts = model.visible_texts()
@@ -151,7 +154,7 @@ def test_i_am_stuck(make_journey, catalogue):
     assert model.name == "mediator"
     assert journey.session.outcome == "stuck"
     assert journey.session.mediator_called
-    assert journey.take_effects() == [("call_mediator", "help")]
+    assert journey.take_effects() == [CallMediator(urgent=False)]
     # "continue while waiting" goes back to the same step
     model = journey.handle("back")
     assert model.name == "guide" and journey.session.step == 2
@@ -167,7 +170,7 @@ def test_i_dont_know(make_journey, where):
     assert model.name == "mediator"
     assert journey.session.outcome == "mediator"
     assert journey.session.demarche is None
-    assert journey.take_effects() == [("call_mediator", "help")]
+    assert journey.take_effects() == [CallMediator(urgent=False)]
     model = journey.handle("end")
     assert model.name == "end"
     assert not any(a.startswith("print") for a in action_ids(model))
@@ -179,8 +182,8 @@ def test_help_button_calls_the_mediator_and_stays(make_journey, catalogue):
     model = journey.handle("call")
     assert model.name == "demarche"
     assert journey.session.mediator_called
-    assert journey.take_effects() == [("call_mediator", "help")]
-    assert journey.help_called().actions[0].id == "dismiss"
+    assert journey.take_effects() == [CallMediator(urgent=False)]
+    assert overlays.help_called(journey.translator.gettext).actions[0].id == "dismiss"
 
 
 def test_print_effect_names_the_demarche_and_language(make_journey, catalogue):
@@ -189,7 +192,7 @@ def test_print_effect_names_the_demarche_and_language(make_journey, catalogue):
     journey.take_effects()
     model = journey.handle("print")
     assert model.name == "demarche"
-    assert journey.take_effects() == [("print", "passeport", "en")]
+    assert journey.take_effects() == [PrintReceipt("passeport", "en")]
     journey.handle("home")
     journey.handle("print")
     assert journey.take_effects() == []
@@ -258,7 +261,7 @@ def test_toggles_flip_and_flip_back(make_journey, what, field):
     before = getattr(journey.session, field)
     journey.handle(f"a11y:{what}")
     assert getattr(journey.session, field) is (not before)
-    assert journey.take_effects() == [("a11y", what)]
+    assert journey.take_effects() == [LookChanged(what)]
     journey.handle(f"a11y:{what}")
     assert getattr(journey.session, field) is before
 
@@ -379,7 +382,7 @@ def test_finish_wipes_every_field_and_the_language(make_journey, catalogue):
     assert dataclasses.asdict(journey.session) == default_session_values("en")
     assert journey.translator.language == "en"
     assert journey.screen_name == "attract"
-    assert journey.take_effects() == []
+    assert journey.take_effects() == [SessionWiped()], "the devices are told to forget too"
     assert len(seen) == 1
     before = seen[0]
     assert before["language"] == "fr" and before["text_step"] == 2 and before["high_contrast"]

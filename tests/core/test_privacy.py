@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from kiosk.core.effects import SessionWiped
 from kiosk.core.session import Session
 
 from .conftest import LANGS, path_to_demarche, walk
@@ -41,7 +42,7 @@ def test_nothing_remains_after_the_session(make_journey, catalogue, lang, demarc
                    catalogue.demarches[demarche_id].theme):
         assert secret not in after, secret
     assert journey.session.satisfaction is None and journey.session.reason is None
-    assert journey.session.history == [] and journey.effects == []
+    assert journey.session.history == [] and journey.effects == [SessionWiped()]
     assert dataclasses.asdict(journey.session) == dataclasses.asdict(Session())
     # nor on the screen the next person sees
     screen_text = " ".join(journey.screen().visible_texts())

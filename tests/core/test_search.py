@@ -244,10 +244,8 @@ def _msgids_of_search() -> set[str]:
 
 # ---- in the journey (once the lead has wired it: see the wiring lines of the search screen) ----
 
-WIRED = hasattr(__import__("kiosk.core.journey", fromlist=["Journey"]).Journey, "_on_search")
 
 
-@pytest.mark.skipif(not WIRED, reason="search screen not wired into the journey yet")
 def test_journey_search_to_demarche_and_back_keeps_the_text(make_journey):
     journey = make_journey()
     journey.handle("start")
@@ -263,7 +261,6 @@ def test_journey_search_to_demarche_and_back_keeps_the_text(make_journey):
     assert journey.handle("back").name == "themes"  # keys are not steps of the history
 
 
-@pytest.mark.skipif(not WIRED, reason="search screen not wired into the journey yet")
 def test_journey_wipes_the_typed_text(make_journey):
     journey = make_journey()
     journey.handle("start")
@@ -275,7 +272,6 @@ def test_journey_wipes_the_typed_text(make_journey):
         journey.handle("key:a")  # keys only on the search screen
 
 
-@pytest.mark.skipif(not WIRED, reason="search screen not wired into the journey yet")
 def test_journey_themes_screen_opens_the_search(make_journey):
     journey = make_journey()
     assert "search" in [a.id for a in journey.handle("start").actions]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.journey import Action, Block, ScreenModel
+from kiosk.core import overlays
+from kiosk.core.screen import Action, Block, ScreenModel
 
 from .conftest import LANGS, SHIPPED_IDS
 from .screens import demarche_screens, fresh, general_screens
@@ -45,10 +46,10 @@ def test_general_screens_and_overlays_speak_all_they_show(catalogue, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_timeout_warning_speaks_the_seconds_left(catalogue, lang):
     journey = fresh(catalogue, lang)
-    model = journey.timeout_warning(17, True)
+    model = overlays.timeout_warning(journey.translator.gettext, 17, True)
     assert "17" in model.speech()
     assert [a.id for a in model.actions] == ["more-time"]
-    assert journey.timeout_warning(17, False).actions == []
+    assert overlays.timeout_warning(journey.translator.gettext, 17, False).actions == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -63,9 +64,10 @@ def test_the_choices_are_introduced_in_the_screen_language(catalogue, lang):
 
 @pytest.mark.parametrize("overlay", ["timeout", "help", "message"])
 def test_overlays_introduce_the_choices_in_french(catalogue, overlay):
-    journey = fresh(catalogue, "fr")
-    model = {"timeout": lambda: journey.timeout_warning(20, True), "help": journey.help_called,
-             "message": lambda: journey.message("Imprimante", "L'imprimante ne répond pas.")}[overlay]()
+    _ = fresh(catalogue, "fr").translator.gettext
+    model = {"timeout": lambda: overlays.timeout_warning(_, 20, True),
+             "help": lambda: overlays.help_called(_),
+             "message": lambda: overlays.message(_, "Imprimante", "L'imprimante ne répond pas.")}[overlay]()
     assert "You can touch" not in model.speech()
     assert YOU_CAN["fr"] in model.speech()
 

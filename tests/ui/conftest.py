@@ -14,6 +14,7 @@ import pytest
 @pytest.fixture(scope="session")
 def driver(tmp_path_factory):
     os.environ["KIOSK_DATA_DIR"] = str(tmp_path_factory.mktemp("kiosk-data"))
+    os.environ["RUNTIME_DIRECTORY"] = str(tmp_path_factory.mktemp("kiosk-run"))
     # The real speech worker, playing in real time to a null sink (no sound card here).
     os.environ["KIOSK_SPEECH_PLAYER"] = "null"
     from kiosk.ui.bootstrap import ensure_display
@@ -26,7 +27,7 @@ def driver(tmp_path_factory):
     config = load_config(None)
     clock = ManualClock()
     app = create_app(config, fullscreen=False, clock=clock, maxfps=0)
-    from kiosk.ui.driver import AppDriver
+    from kiosk.quality.driver import AppDriver
 
     drv = AppDriver(app, clock).start()
     drv.resize(*window_size(config, "portrait"))
@@ -40,7 +41,7 @@ def kiosk(driver):
     driver.draw = True
     app = driver.app
     app.end_session("abandoned")
-    if driver.app.root.width > driver.app.root.height:
+    if driver.app.display.root.width > driver.app.display.root.height:
         driver.resize(1080, 1920)
     driver.clock.advance(5)
     driver.pump(3)

@@ -27,7 +27,10 @@ def test_audit_reports_a_violation_and_exits_1(driver, tmp_path):
     # A 1080x1920 panel declared at 300 DPI is a 9 x 16 cm phone: the kiosk's sizes in mm no
     # longer fit, and the audit must say so, line by line.
     config = tmp_path / "tiny.toml"
-    config.write_text("[screen]\ndpi = 300\n", encoding="utf-8")
+    from kiosk.core.pin import hash_pin
+
+    config.write_text(f'[screen]\ndpi = 300\n[mediator]\npin_hash = "{hash_pin("1357")}"\n',
+                      encoding="utf-8")
     env = dict(os.environ, KIOSK_DATA_DIR=str(tmp_path))
     result = _kiosk("--config", str(config), "audit", "--quick", "--orientation", "portrait", env=env)
     assert result.returncode == 1

@@ -17,10 +17,10 @@ def _demarches(driver):
 
 def press_with_keys(driver, action_id: str, limit: int = 80) -> None:
     """Tab to the control with `action_id` (checking the focus is on a visible control), then Enter."""
-    from kiosk.ui.driver import is_visible
+    from kiosk.quality.driver import is_visible
 
     for _ in range(limit):
-        focused = driver.app.focused_widget()
+        focused = driver.app.display.focus.widget()
         assert focused is not None and focused.focused, "focus must always be visible"
         assert is_visible(focused), f"focus on a hidden control {focused.action_id}"
         if focused.action_id == action_id:
@@ -87,8 +87,8 @@ def test_every_visible_control_is_in_the_tab_order(kiosk):
     kiosk.tap("theme:famille")
     visible = {b.action_id for b in kiosk.visible_buttons()}
     reached = set()
-    for _ in range(len(kiosk.app.focus_order)):
-        reached.add(kiosk.app.focused_widget().action_id)
+    for _ in range(len(kiosk.app.display.focus.order)):
+        reached.add(kiosk.app.display.focus.widget().action_id)
         kiosk.key(KEY_TAB)
     assert visible <= reached
 
@@ -112,7 +112,7 @@ def test_urgent_help_calls_the_mediator(kiosk):
     kiosk.tap("demarche:rsa")
     kiosk.tap("help:urgent")
     assert kiosk.screen_name == "mediator"
-    assert kiosk.app.mediator_calls[-1] == "urgent"
+    assert kiosk.app.effects.mediator_calls[-1] == "urgent"
     assert "Nous avons appelé le médiateur." in kiosk.visible_texts()
     kiosk.tap("back")
     assert kiosk.screen_name == "demarche"
@@ -120,17 +120,17 @@ def test_urgent_help_calls_the_mediator(kiosk):
 
 def test_help_button_shows_and_says_the_alert_on_every_screen(kiosk):
     kiosk.tap("start")
-    calls = len(kiosk.app.mediator_calls)
+    calls = len(kiosk.app.effects.mediator_calls)
     kiosk.tap("call")
-    assert len(kiosk.app.mediator_calls) == calls + 1
-    assert kiosk.app.overlay.shown
+    assert len(kiosk.app.effects.mediator_calls) == calls + 1
+    assert kiosk.app.display.overlay.shown
     assert "Le médiateur est appelé" in kiosk.visible_texts()
-    assert "Le médiateur est appelé" in kiosk.app.last_speech
+    assert "Le médiateur est appelé" in kiosk.app.speech.last
     # Modal: the screen under it does not react; the overlay's button does.
-    kiosk.tap_at(*kiosk.app.bar_buttons[0].to_window(*kiosk.app.bar_buttons[0].center))
+    kiosk.tap_at(*kiosk.app.display.bar_buttons[0].to_window(*kiosk.app.display.bar_buttons[0].center))
     assert kiosk.app.journey.session.text_step == 0
     kiosk.tap("dismiss")
-    assert not kiosk.app.overlay.shown
+    assert not kiosk.app.display.overlay.shown
     assert kiosk.screen_name == "themes"
 
 
@@ -180,25 +180,25 @@ def test_inactivity_warns_then_wipes(kiosk):
     kiosk.tap("start")
     kiosk.tap("theme:sante")
     kiosk.clock.advance(app.inactivity.inactivity_seconds + 1)
-    app._tick(0)
+    app.check_inactivity()
     kiosk.pump(3)
-    assert app.overlay.shown and app.overlay.name == "timeout"
+    assert app.display.overlay.shown and app.display.overlay.name == "timeout"
     assert "Êtes-vous toujours là ?" in kiosk.visible_texts()
-    assert "Êtes-vous toujours là ?" in app.last_speech
+    assert "Êtes-vous toujours là ?" in app.speech.last
     # Ten extensions at least, each with one touch.
     for _ in range(10):
         kiosk.tap("more-time")
-        assert not app.overlay.shown
+        assert not app.display.overlay.shown
         kiosk.clock.advance(app.inactivity.inactivity_seconds + 1)
-        app._tick(0)
+        app.check_inactivity()
         kiosk.pump(2)
-        assert app.overlay.name == "timeout"
+        assert app.display.overlay.name == "timeout"
     assert kiosk.screen_name == "demarches"
     kiosk.clock.advance(app.inactivity.warning_seconds + 1)
-    app._tick(0)
+    app.check_inactivity()
     kiosk.pump(3)
     assert kiosk.screen_name == "attract"
-    assert not app.overlay.shown
+    assert not app.display.overlay.shown
     assert app.journey.session.theme is None
 
 
@@ -208,7 +208,7 @@ def test_an_unexpected_error_wipes_and_returns_to_the_attract_screen(kiosk, capl
     kiosk.tap("demarche:carte-vitale")
     with caplog.at_level(logging.ERROR):
         kiosk.clock.advance(1)
-        kiosk.app.on_action("demarche:does-not-exist")
+        kiosk.app.input.action("demarche:does-not-exist")
         kiosk.pump(3)
     assert kiosk.screen_name == "attract"
     assert kiosk.app.journey.session.demarche is None
@@ -218,7 +218,7 @@ def test_an_unexpected_error_wipes_and_returns_to_the_attract_screen(kiosk, capl
 
 
 def test_landscape_layout_keeps_every_control_on_screen(kiosk):
-    from kiosk.ui.audit import audit_screen
+    from kiosk.quality.audit import audit_screen
 
     kiosk.resize(1920, 1080)
     for events in (["start"], ["theme:papiers"], ["demarche:passeport"], ["help:guide"]):
@@ -233,7 +233,7 @@ def test_screen_words_reach_the_real_speaker(kiosk):
     assert speaker is not None and speaker.wait_ready(15)
     assert speaker.available, speaker.unavailable_reason
     kiosk.tap("start")
-    assert kiosk.app.screen_speech.startswith("De quoi avez-vous besoin ?")
+    assert kiosk.app.speech.screen.startswith("De quoi avez-vous besoin ?")
     assert speaker.wait_idle(30) is True  # the worker synthesised and played it to the end
 
 
@@ -252,10 +252,10 @@ def test_repeat_says_the_screen_again(kiosk):
     kiosk.tap("start")
     kiosk.tap("theme:sante")
     kiosk.key(9)  # moving the focus says the focused control
-    assert kiosk.app.last_speech != kiosk.app.screen_speech
+    assert kiosk.app.speech.last != kiosk.app.speech.screen
     kiosk.tap("repeat")
-    assert kiosk.app.last_speech == kiosk.app.screen_speech
-    assert kiosk.app.last_speech.startswith("Santé.")
+    assert kiosk.app.speech.last == kiosk.app.speech.screen
+    assert kiosk.app.speech.last.startswith("Santé.")
 
 
 def test_explore_by_touch_speaks_first_then_acts_on_double_tap(kiosk):
@@ -265,8 +265,8 @@ def test_explore_by_touch_speaks_first_then_acts_on_double_tap(kiosk):
     start = kiosk.button("start")
     kiosk.tap(start, wait=2.0)
     assert kiosk.screen_name == "attract"
-    assert app.last_speech.startswith("Touchez ici pour commencer")
-    assert app.focused_widget() is start
+    assert app.speech.last.startswith("Touchez ici pour commencer")
+    assert app.display.focus.widget() is start
     kiosk.tap(start, wait=0.3)  # the second tap of a double tap
     assert kiosk.screen_name == "themes"
 
@@ -278,15 +278,15 @@ def test_print_announces_at_once_then_reports(kiosk):
 
     app = kiosk.app
     deadline = time.monotonic() + 20
-    while app.print_service is None and time.monotonic() < deadline:  # opened off the UI thread
+    while app.receipts.service is None and time.monotonic() < deadline:  # opened off the UI thread
         kiosk.pump(1)
-    receipts = Path(os.environ["KIOSK_DATA_DIR"]) / "receipts"
+    receipts = Path(os.environ["RUNTIME_DIRECTORY"]) / "receipts"
     before = set(receipts.glob("*.png")) if receipts.exists() else set()
     kiosk.tap("start")
     kiosk.tap("theme:sante")
     kiosk.tap("demarche:carte-vitale")
     kiosk.tap("print")
-    assert app.overlay.shown
+    assert app.display.overlay.shown
     assert "Impression" in " ".join(kiosk.visible_texts())  # said and shown at once
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and "Votre résumé est imprimé" not in kiosk.visible_texts():
@@ -295,8 +295,8 @@ def test_print_announces_at_once_then_reports(kiosk):
     new = set(receipts.glob("*.png")) - before
     assert len(new) == 1  # the demo printer wrote one preview, once
     kiosk.tap("read-receipt")
-    assert "Voici ce que dit votre récapitulatif" in app.last_speech
-    assert "Carte Vitale" in app.last_speech
+    assert "Voici ce que dit votre récapitulatif" in app.speech.last
+    assert "Carte Vitale" in app.speech.last
 
 
 def test_qr_code_on_screen_as_the_paper_alternative(kiosk):
@@ -305,10 +305,10 @@ def test_qr_code_on_screen_as_the_paper_alternative(kiosk):
     kiosk.tap("theme:impots")
     kiosk.tap("demarche:declaration-revenus")
     kiosk.tap("show-qr")
-    assert app.overlay.shown and app.overlay.has_picture
-    texture = app.overlay.ids.picture.texture
+    assert app.display.overlay.shown and app.display.overlay.has_picture
+    texture = app.display.overlay.ids.picture.texture
     assert texture is not None and texture.width > 100
     url = app.catalogue.demarches["declaration-revenus"].official_url
     assert url in kiosk.visible_texts()
-    from kiosk.ui.audit import audit_screen
+    from kiosk.quality.audit import audit_screen
     assert audit_screen(kiosk, "normal") == []

@@ -10,11 +10,7 @@ import re
 
 import pytest
 
-pytestmark = [
-    pytest.mark.ui,
-    pytest.mark.skipif(not hasattr(__import__("kiosk.core.journey", fromlist=["Journey"]).Journey,
-                                   "_on_staff"), reason="mediator mode not wired yet"),
-]
+pytestmark = [pytest.mark.ui]
 
 F12 = 293
 ESCAPE = 27
@@ -27,7 +23,7 @@ def pin(kiosk) -> str:
 def type_code(kiosk, code: str) -> None:
     for digit in code:
         kiosk.tap(f"staff:digit:{digit}")
-        assert not re.search(r"[0-9]", kiosk.app.last_speech), kiosk.app.last_speech
+        assert not re.search(r"[0-9]", kiosk.app.speech.last), kiosk.app.speech.last
     kiosk.tap("staff:ok")
 
 
@@ -49,15 +45,15 @@ def test_f12_wrong_pin_then_right_pin(kiosk):
     kiosk.key(F12)
     assert kiosk.screen_name == "pin"
     kiosk.tap("staff:digit:1")
-    assert kiosk.app.last_speech == "Chiffre saisi."
-    dots = kiosk.app.current_screen().ids.dots
+    assert kiosk.app.speech.last == "Chiffre saisi."
+    dots = kiosk.app.display.current_screen().ids.dots
     assert dots.count == 1
     assert not any("1" == t for t in kiosk.visible_texts() if t != "1") and \
         pin(kiosk) not in " ".join(kiosk.visible_texts())
     type_code(kiosk, "000")
     assert kiosk.screen_name == "pin"
     assert any("Code faux" in t for t in kiosk.visible_texts())
-    assert kiosk.app.last_speech.startswith("Code faux")
+    assert kiosk.app.speech.last.startswith("Code faux")
     type_code(kiosk, pin(kiosk))
     assert kiosk.screen_name == "mediator_panel"
     assert "Mode médiateur" in kiosk.visible_texts()
@@ -79,7 +75,7 @@ def test_three_wrong_codes_lock_the_keypad(kiosk):
 
 def test_five_taps_on_the_title_open_the_pin_screen(kiosk):
     kiosk.tap("start")
-    title = kiosk.app.current_screen().ids.title_label
+    title = kiosk.app.display.current_screen().ids.title_label
     for _ in range(4):
         kiosk.clock.advance(0.5)
         kiosk.tap_at(*title.to_window(*title.center))
@@ -143,8 +139,8 @@ def test_close_returns_to_the_citizen_untouched(kiosk):
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 @pytest.mark.parametrize("mode", ["normal", "high-contrast", "largest-text"])
 def test_mediator_screens_pass_the_audit(kiosk, orientation, mode, tmp_path):
-    from kiosk.ui.audit import audit_screen
-    from kiosk.ui.tour import go_to
+    from kiosk.quality.audit import audit_screen
+    from kiosk.quality.tour import go_to
 
     if orientation == "landscape":
         kiosk.resize(1920, 1080)

@@ -11,11 +11,7 @@ import pytest
 from kiosk.core import accessibility as a11y
 from kiosk.ui.keys import ENTER as KEY_ENTER, TAB as KEY_TAB
 
-pytestmark = [
-    pytest.mark.ui,
-    pytest.mark.skipif(not hasattr(__import__("kiosk.core.journey", fromlist=["Journey"]).Journey,
-                                   "_on_search"), reason="search screen not wired yet"),
-]
+pytestmark = [pytest.mark.ui]
 
 
 def open_search(kiosk):
@@ -30,7 +26,7 @@ def type_keys(kiosk, text: str) -> None:
 
 
 def field_text(kiosk) -> str:
-    return kiosk.app.current_screen().ids.field.shown
+    return kiosk.app.display.current_screen().ids.field.shown
 
 
 def test_type_carte_vitale_and_touch_the_result(kiosk):
@@ -66,31 +62,31 @@ def test_nothing_found_offers_the_mediator(kiosk):
     assert any("Aucune démarche ne correspond" in t for t in kiosk.visible_texts())
     kiosk.tap("dont-know")
     assert kiosk.screen_name == "mediator"
-    assert kiosk.app.mediator_calls
+    assert kiosk.app.effects.mediator_calls
 
 
 def test_keys_are_read_in_order_and_typed_with_enter(kiosk):
     open_search(kiosk)
     app = kiosk.app
-    keys = app.current_screen().ids.keyboard.keys()
-    order = [w for w in app.focus_order if w in keys]
+    keys = app.display.current_screen().ids.keyboard.keys()
+    order = [w for w in app.display.focus.order if w in keys]
     assert order == keys, "every key in the keyboard order, row by row"
     assert [k.label for k in order[:3]] == ["A", "Z", "E"]
-    assert app.focused_widget().action_id == "key:a"  # nothing typed yet: the first key
+    assert app.display.focus.widget().action_id == "key:a"  # nothing typed yet: the first key
     kiosk.key(KEY_TAB)
-    assert app.focused_widget().action_id == "key:z"
-    assert app.last_speech == "lettre Z"
+    assert app.display.focus.widget().action_id == "key:z"
+    assert app.speech.last == "lettre Z"
     kiosk.key(KEY_ENTER)
     kiosk.key(KEY_ENTER)
     assert field_text(kiosk) == "ZZ"
-    assert app.focused_widget().action_id == "key:z", "typing keeps the focus on the key"
+    assert app.display.focus.widget().action_id == "key:z", "typing keeps the focus on the key"
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 @pytest.mark.parametrize("mode", ["normal", "high-contrast", "largest-text"])
 def test_search_screen_passes_the_audit(kiosk, orientation, mode, tmp_path):
-    from kiosk.ui.audit import audit_screen
-    from kiosk.ui.tour import go_to
+    from kiosk.quality.audit import audit_screen
+    from kiosk.quality.tour import go_to
 
     if orientation == "landscape":
         kiosk.resize(1920, 1080)
@@ -98,14 +94,14 @@ def test_search_screen_passes_the_audit(kiosk, orientation, mode, tmp_path):
         go_to(kiosk, ["start", "search"] + [f"key:{c}" for c in text], mode)
         assert audit_screen(kiosk, mode) == [], (orientation, mode, text)
         dpi = kiosk.app.dpi
-        keyboard = kiosk.app.current_screen().ids.keyboard
+        keyboard = kiosk.app.display.current_screen().ids.keyboard
         for key in keyboard.keys():
             assert a11y.px_to_mm(key.width, dpi) >= a11y.MIN_TARGET_MM
             assert a11y.px_to_mm(key.height, dpi) >= a11y.MIN_TARGET_MM
         # the whole keyboard on the screen, below the typed text
         x, y = keyboard.to_window(keyboard.x, keyboard.y)
-        assert x >= 0 and y >= 0 and x + keyboard.width <= kiosk.app.root.width
-        field = kiosk.app.current_screen().ids.field
+        assert x >= 0 and y >= 0 and x + keyboard.width <= kiosk.app.display.root.width
+        field = kiosk.app.display.current_screen().ids.field
         fx, fy = field.to_window(field.x, field.y)
         if orientation == "portrait":
             assert y + keyboard.height <= fy, "the keyboard under the typed text"

@@ -42,20 +42,20 @@ def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
     app = kiosk.app
     app.voice.attach(korean_listener)
     kiosk.pump(2)
-    assert "listen" in [b.action_id for b in app.bar_buttons]
+    assert "listen" in [b.action_id for b in app.display.bar_buttons]
     kiosk.tap("listen")
-    assert app.overlay.name == "listening"
+    assert app.display.overlay.name == "listening"
     assert "Je vous écoute" in kiosk.visible_texts()
-    assert app.speech_muted  # the kiosk's voice is off while the microphone is open
+    assert app.speech.muted  # the kiosk's voice is off while the microphone is open
     # Korean words mean nothing to the French matcher: the kiosk says so and offers a person.
-    assert _wait(kiosk, lambda: app.overlay.name == "voice-retry")
+    assert _wait(kiosk, lambda: app.display.overlay.name == "voice-retry")
     assert "Je n'ai pas compris" in kiosk.visible_texts()
-    assert "call" in [b.action_id for b in app.overlay_buttons]
-    assert not app.speech_muted
-    assert "Je n'ai pas compris" in app.last_speech  # and it is said
+    assert "call" in [b.action_id for b in app.display.overlay_buttons]
+    assert not app.speech.muted
+    assert "Je n'ai pas compris" in app.speech.last  # and it is said
     app.voice.listener = None
     app.journey.voice_input_available = False
-    app.refresh_bar()
+    app.display.refresh_bar()
 
 
 def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
@@ -78,8 +78,8 @@ def test_unsure_understanding_shows_big_guesses(kiosk):
     kiosk.tap("start")
     app.voice.understand("un papier pour la voiture", confirm=True)
     kiosk.pump(3)
-    assert app.overlay.name == "guesses"
-    guesses = [b for b in app.overlay_buttons if b.action_id.startswith("voice:")]
+    assert app.display.overlay.name == "guesses"
+    guesses = [b for b in app.display.overlay_buttons if b.action_id.startswith("voice:")]
     assert 1 <= len(guesses) <= 3
     kiosk.tap(guesses[0])
     assert kiosk.screen_name == "demarche"
@@ -93,5 +93,5 @@ def test_out_of_scope_is_not_guessed(kiosk):
     kiosk.tap("start")
     app.voice.understand("quel temps fera-t-il demain à marseille")
     kiosk.pump(3)
-    assert app.overlay.name == "voice-retry"
+    assert app.display.overlay.name == "voice-retry"
     assert kiosk.screen_name == "themes"

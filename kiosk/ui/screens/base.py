@@ -1,4 +1,5 @@
-"""BaseScreen: draws a screen model. Each screen sets its layout in its own .kv file."""
+"""BaseScreen: draws a screen model. The generic screen of every layout-only screen (its layout
+settings come from the registry, kiosk/ui/screens/__init__.py); screens with behaviour extend it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from kiosk.core.journey import ScreenModel
+from kiosk.core.screen import ScreenModel
 from kiosk.ui.widgets.content import build_block
 from kiosk.ui.widgets.controls import KioskButton, TileButton, release_buttons, take_button
 from kiosk.ui.widgets.tree import ancestors, discard_children
@@ -15,8 +16,9 @@ from kiosk.ui.widgets.tree import ancestors, discard_children
 class BaseScreen(Screen):
     """Renders blocks into a scrolling body and actions into a grid.
 
-    Layout knobs set by each screen's kv rule: `portrait_cols` / `landscape_cols` for the
-    actions grid, `actions_in_body` to put the actions inside the scrolling part.
+    Layout settings: `portrait_cols` / `landscape_cols` for the actions grid, `actions_in_body`
+    to put the actions inside the scrolling part, `tile_buttons` for big pictogram tiles.
+    `overflow` tells whether the body is longer than its room (the scroll buttons show).
     """
 
     title = StringProperty("")
@@ -44,9 +46,9 @@ class BaseScreen(Screen):
         # A strong reference: the grid moves between the body and the fixed area.
         self.actions_grid = self.ids.actions.__self__
 
-    def render(self, model: ScreenModel, scroll_labels: tuple[str, str]) -> None:
+    def render(self, model: ScreenModel) -> None:
         self.title = model.title
-        self.scroll_up_label, self.scroll_down_label = scroll_labels
+        self.scroll_up_label, self.scroll_down_label = model.scroll_up, model.scroll_down
         body, actions, nav = self.ids.body, self.actions_grid, self.ids.nav
         release_buttons(self._action_buttons + self._nav_buttons)
         for box in (body, actions, nav):
@@ -93,14 +95,6 @@ class BaseScreen(Screen):
             for button in self._action_buttons:
                 button.compact = True
 
-    def on_overflow(self, *_):
-        """The scroll buttons appear or go: the keyboard order must follow."""
-        from kivy.app import App
-
-        app = App.get_running_app()
-        if app is not None and self.manager is not None and self.manager.current_screen is self:
-            app._refocus()
-
     def focusables(self) -> list[KioskButton]:
         """Controls in reading order: content choices, scroll buttons, then navigation."""
         scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []
@@ -115,8 +109,23 @@ class BaseScreen(Screen):
         step = scroller.height * 0.8 / hidden
         scroller.scroll_y = min(1.0, max(0.0, scroller.scroll_y - direction * step))
 
-    def show_widget(self, widget) -> None:
+    def reveal(self, widget) -> None:
         """Scroll so that a focused widget inside the body is visible."""
         if widget.parent is not None and self.ids.body_box in ancestors(widget):
             self.ids.scroller.scroll_to(widget, padding=20, animate=False)
+
+    def in_view(self, widget) -> bool:
+        """Whether the widget's middle is inside the visible part of the page."""
+        scroller = self.ids.scroller
+        if scroller not in ancestors(widget):
+            return True
+        x, y = widget.to_window(*widget.center)
+        sx, sy = scroller.to_window(scroller.x, scroller.y)
+        return sx <= x <= sx + scroller.width and sy <= y <= sy + scroller.height
+
+    def title_hit(self, window_pos) -> bool:
+        """Whether a touch at this window position is on the screen's title (five taps open
+        the mediator's PIN screen)."""
+        title = self.ids.get("title_label")
+        return title is not None and title.collide_point(*title.to_widget(*window_pos))
 

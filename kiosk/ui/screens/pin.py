@@ -56,8 +56,8 @@ class PinScreen(BaseScreen):
     entered = NumericProperty(0)
     _keys: list = []
 
-    def render(self, model, scroll_labels: tuple[str, str]) -> None:
-        super().render(model, scroll_labels)
+    def render(self, model) -> None:
+        super().render(model)
         self.field_label = model.field_label
         self.entered = model.entered
         self._keys = self.ids.keypad.show(model.keys)

@@ -70,8 +70,8 @@ class SearchScreen(BaseScreen):
     typed = StringProperty("")
     _keys: list = []
 
-    def render(self, model, scroll_labels: tuple[str, str]) -> None:
-        super().render(model, scroll_labels)
+    def render(self, model) -> None:
+        super().render(model)
         self.field_label = model.field_label
         self.typed = model.typed
         self._keys = self.ids.keyboard.show(model.keys)

@@ -7,7 +7,7 @@ from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from kiosk.core.journey import Block
+from kiosk.core.screen import Block
 
 
 class BodyText(Label):

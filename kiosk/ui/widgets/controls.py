@@ -45,7 +45,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
         return f"{self.label}. {self.detail}" if self.detail else self.label
 
     def on_release(self):
-        App.get_running_app().on_action(self.action_id, source=self, by_touch=True)
+        App.get_running_app().input.action(self.action_id, source=self, by_touch=True)
 
 
 class TileButton(KioskButton):

@@ -6,7 +6,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 
-from kiosk.core.journey import ScreenModel
+from kiosk.core.screen import ScreenModel
 from kiosk.ui.widgets.content import build_block
 from kiosk.ui.widgets.controls import KioskButton, release_buttons, take_button
 from kiosk.ui.widgets.tree import discard_children

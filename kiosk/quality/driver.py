@@ -48,7 +48,7 @@ class AppDriver:
 
     @property
     def screen_name(self) -> str:
-        return self.app.screens.current
+        return self.app.display.screens.current
 
     def visible_buttons(self) -> list[KioskButton]:
         return [w for w in self.app.root.walk(restrict=False)
@@ -79,19 +79,12 @@ class AppDriver:
         widget = self.button(target) if isinstance(target, str) else target
         if self.clock is not None:
             self.clock.advance(wait)
-        if not self._on_screen(widget):
-            self.app.current_screen().show_widget(widget)
+        screen = self.app.display.current_screen()
+        if not screen.in_view(widget):
+            screen.reveal(widget)
             self.pump(1)
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y)
-
-    def _on_screen(self, widget) -> bool:
-        scroller = self.app.current_screen().ids.scroller
-        if scroller not in ancestors(widget):
-            return True
-        x, y = widget.to_window(*widget.center)
-        sx, sy = scroller.to_window(scroller.x, scroller.y)
-        return sx <= x <= sx + scroller.width and sy <= y <= sy + scroller.height
 
     def key(self, keycode: int, modifiers=(), wait: float = 1.0) -> None:
         if self.clock is not None:
@@ -104,7 +97,7 @@ class AppDriver:
         """Send an event as the app would from a control (for tours, not for input tests)."""
         if self.clock is not None:
             self.clock.advance(1.0)
-        self.app.on_action(action_id)
+        self.app.input.action(action_id)
         self.pump(3)
 
     def resize(self, width: int, height: int) -> None:

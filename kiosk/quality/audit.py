@@ -1,4 +1,4 @@
-"""Check a drawn screen against the accessibility numbers of DESIGN.md.
+"""Check a drawn screen against the accessibility numbers (docs/accessibility.md).
 
 Measures the real widgets: text cap height in mm at the configured DPI, contrast of each text
 against what is painted behind it, target sizes and gaps, clipped text, speech labels and
@@ -12,7 +12,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.core import accessibility as a11y
-from kiosk.ui.driver import is_visible
+from kiosk.quality.driver import is_visible
 from kiosk.ui.widgets.content import BodyText, ListItem
 from kiosk.ui.widgets.controls import KioskButton
 from kiosk.ui.widgets.tree import ancestors
@@ -57,7 +57,8 @@ def audit_screen(driver, mode: str) -> list[str]:
     win_w, win_h = Window.size
 
     # Under a modal overlay only the overlay can be seen clearly and used.
-    top = app.overlay if app.overlay.shown else app.root
+    display = app.display
+    top = display.overlay if display.overlay.shown else display.root
     widgets = [w for w in top.walk(restrict=False) if is_visible(w)]
     for label in (w for w in widgets if isinstance(w, Label) and w.text.strip()):
         icon = label.font_name == "Lucide"
@@ -89,7 +90,7 @@ def audit_screen(driver, mode: str) -> list[str]:
                             f"{a11y.px_to_mm(button.height, dpi):.1f} mm, at least {a11y.MIN_TARGET_MM} mm each way")
         if not button.speech.strip():
             problems.append(f"{name}: no speech label")
-        if button not in app.focus_order:
+        if button not in display.focus.order:
             problems.append(f"{name}: not reachable with the keyboard")
         behind = _background(button)
         if max(a11y.contrast_ratio(button.bg_color, behind),
@@ -107,7 +108,7 @@ def audit_screen(driver, mode: str) -> list[str]:
                 problems.append(f"buttons {_short(a.label)} and {_short(b.label)}: "
                                 f"{a11y.px_to_mm(max(dx, dy, 0), dpi):.1f} mm apart, at least {a11y.MIN_TARGET_GAP_MM} mm")
 
-    focused = app.focused_widget()
+    focused = display.focus.widget()
     if buttons and (focused is None or not is_visible(focused)):
         problems.append("no visible keyboard focus")
     elif focused is not None:

@@ -1,0 +1,108 @@
+"""The screen vocabulary: what a screen says and offers, as plain data.
+
+A `ScreenModel` holds every word of one screen (or overlay) once. The UI draws it and the
+speaker reads `speech()`, so nothing can be shown and not spoken. Every model is built in core
+(kiosk/core/screens.py, overlays.py, search.py, mediator_screens.py); the UI only draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+Translate = Callable[[str], str]
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
+
+
+def sentence(text: str) -> str:
+    """`text` as a spoken sentence: stripped, with a final stop unless it has one."""
+    text = text.strip()
+    return text if not text or text.endswith(_SENTENCE_ENDS) else text + "."
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the person can do: a button on screen, a phrase for the speaker."""
+
+    id: str
+    label: str
+    icon: str = ""
+    kind: str = "normal"      # primary | normal | urgent | face | nav | bar
+    detail: str = ""          # a second line under the label
+
+    def speech(self) -> str:
+        return f"{self.label}. {self.detail}" if self.detail else self.label
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of content: heading, text, notice, key (the one sentence that matters), list,
+    checklist, steps or words."""
+
+    kind: str
+    title: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyAction(Action):
+    """A key of an on-screen keyboard or keypad: `label` is drawn, `spoken` is said
+    ("letter A", "digit key")."""
+
+    spoken: str = ""
+    units: float = 1.0  # share of the row's width
+
+    def speech(self) -> str:
+        return self.spoken or self.label
+
+
+@dataclass
+class ScreenModel:
+    """One screen or overlay. `you_can` introduces the choices when they are spoken."""
+
+    name: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    nav: list[Action] = field(default_factory=list)
+    you_can: str = "You can touch:"
+    scroll_up: str = "Scroll up"      # the two buttons that move a long page (no drag)
+    scroll_down: str = "See more"
+
+    def visible_texts(self) -> list[str]:
+        """Every text drawn on the screen (besides the accessibility bar)."""
+        texts = [self.title]
+        for block in self.blocks:
+            texts += [t for t in (block.title, *block.items) if t]
+        for action in self.actions + self.nav:
+            texts += [t for t in (action.label, action.detail) if t]
+        return texts
+
+    def spoken_content(self) -> list[str]:
+        """The title and the content, in reading order, as the speaker says them."""
+        parts = [self.title]
+        for block in self.blocks:
+            if block.title:
+                parts.append(block.title)
+            if block.kind == "steps":
+                parts += [f"{i}. {item}" for i, item in enumerate(block.items, 1)]
+            else:
+                parts += list(block.items)
+        return parts
+
+    def speech(self) -> str:
+        """What the speaker says on entering the screen: title, content, then the choices."""
+        parts = self.spoken_content()
+        choices = [a.speech() for a in self.actions + self.nav]
+        if choices:
+            parts.append(self.you_can + " " + " ; ".join(choices))
+        return "\n".join(sentence(p) for p in parts if p)
+
+
+def localised(model: ScreenModel, _: Translate) -> ScreenModel:
+    """Set the words every screen shares (the choices' introduction, the scroll buttons) in the
+    language on screen."""
+    model.you_can = _("You can touch:")
+    model.scroll_up, model.scroll_down = _("Scroll up"), _("See more")
+    return model

@@ -1,0 +1,94 @@
+"""The effect runner: carries out, in one place each, the effects core asks for.
+
+`run(model, effects)` first applies what changes the look or the voice (so the new screen is
+drawn in it), then presents the screen, then runs the rest: call the mediator, print, show the
+QR code, listen, the mediator's panel actions.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from kiosk.core import effects as fx
+from kiosk.core import overlays
+from kiosk.core.screen import ScreenModel
+
+log = logging.getLogger(__name__)
+
+
+class EffectRunner:
+    def __init__(self, *, journey, display, speech, restyle: Callable[[], None],
+                 play_sound: Callable[[str], None]):
+        self.journey = journey
+        self.display = display
+        self.speech = speech
+        self.restyle = restyle
+        self.play_sound = play_sound
+        self.receipts = None   # set once built (they need the display)
+        self.voice = None
+        self.desk = None
+        self.mediator_calls: list[str] = []   # "urgent" / "help", for the panel and the tests
+        self.on_session_wiped: list[Callable[[], None]] = []
+
+    @property
+    def _(self):
+        return self.journey.translator.gettext
+
+    def run(self, model: ScreenModel, effects: list[fx.Effect]) -> None:
+        for effect in effects:
+            self._before_drawing(effect)
+        calling = any(isinstance(e, fx.CallMediator) for e in effects)
+        self.display.present(model, speak=not calling)
+        for effect in effects:
+            self._after_drawing(effect, model)
+
+    def _before_drawing(self, effect: fx.Effect) -> None:
+        match effect:
+            case fx.SessionWiped():
+                self.display.overlay.hide()
+                self.speech.reset_for_new_session()
+                for forget in self.on_session_wiped:
+                    forget()
+                self.restyle()
+            case fx.LookChanged():
+                self.restyle()
+            case fx.VoiceChanged(on=on, rate=rate):
+                self.speech.set_rate(rate)
+                if not on:
+                    self.speech.stop()
+
+    def _after_drawing(self, effect: fx.Effect, model: ScreenModel) -> None:
+        match effect:
+            case fx.CallMediator(urgent=urgent):
+                kind = "urgent" if urgent else "help"
+                self.mediator_calls.append(kind)
+                log.info("mediator called (%s)", kind)
+                self.play_sound("chime")
+                if model.name == "mediator":
+                    self.speech.say(model.speech())
+                else:
+                    self.display.present_overlay(overlays.help_called(self._))
+            case fx.Repeat():
+                self.speech.repeat()
+            case fx.Listen():
+                self.voice.toggle()
+            case fx.VoiceUnavailable():
+                reason = self.speech.unavailable_reason(self.journey.session.language)
+                self.display.present_overlay(overlays.voice_unavailable(self._, reason))
+            case fx.PrintReceipt(demarche=demarche, language=language):
+                self.receipts.print_receipt(demarche, language)
+            case fx.ShowQr(demarche=demarche):
+                self.receipts.show_qr(demarche)
+            case fx.PanelOpened():
+                self.desk.panel_opened()
+            case fx.RestartJourney():
+                self.desk.restarted()
+                self.end_session("abandoned")
+            case fx.PrintTestPage():
+                self.desk.print_test_page()
+
+    def end_session(self, outcome: str) -> None:
+        """Forget the citizen (timeout, error, the mediator's restart) and show the welcome screen."""
+        self.journey.wipe(outcome)
+        self.run(self.journey.screen(), self.journey.take_effects())

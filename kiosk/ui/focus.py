@@ -1,0 +1,63 @@
+"""Keyboard focus: which control Tab, the arrows and Enter act on, always visible.
+
+The order is the overlay's buttons while an overlay is up, else the bar's buttons then the
+screen's controls in reading order. A new screen focuses its first content control (never the
+bar), so Enter on a keypad acts on the page, not on a setting.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+class Focus:
+    """`controls()` gives (order, content controls, the widget to scroll into view or None)."""
+
+    def __init__(self, controls: Callable[[], tuple[list, list, Callable | None]],
+                 all_buttons: Callable[[], list]):
+        self._controls = controls
+        self._all_buttons = all_buttons
+        self.order: list = []
+        self.index = 0
+
+    def widget(self):
+        """The focused control, or None."""
+        if 0 <= self.index < len(self.order):
+            return self.order[self.index]
+        return None
+
+    def refresh(self, first_content: bool = False) -> None:
+        """Take the current order; keep the focused control when it is still there, else (or
+        when asked) focus the first content control."""
+        order, content, _reveal = self._controls()
+        previous = self.widget()
+        self.order = order
+        if first_content or previous not in order:
+            self.index = order.index(content[0]) if content else 0
+        else:
+            self.index = order.index(previous)
+        self._paint()
+
+    def move(self, delta: int):
+        """Tab / arrows: the next or previous control (wrapping); returns it."""
+        if not self.order:
+            return None
+        self.index = (self.index + delta) % len(self.order)
+        self._paint()
+        return self.widget()
+
+    def focus(self, widget) -> None:
+        """Focus this control (explore by touch: the control touched once)."""
+        if widget in self.order:
+            self.index = self.order.index(widget)
+            self._paint()
+
+    def _paint(self) -> None:
+        for button in self._all_buttons():
+            button.focused = False
+        focused = self.widget()
+        if focused is not None:
+            focused.focused = True
+            _order, _content, reveal = self._controls()
+            if reveal is not None:
+                reveal(focused)
