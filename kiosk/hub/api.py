@@ -94,16 +94,16 @@ async def api_events(request: Request):
     engine = request.app.state.engine
     try:
         body, data = await read_json(request)
-        kiosk = await run_in_threadpool(authenticate, request, body)
-        try:
-            site, events = parse_batch(data)
-        except ProtocolError as exc:
-            raise HubError(422, f"Refused, nothing stored: {exc}.") from None
-        if site != kiosk.site:
-            raise HubError(403, "This kiosk belongs to another site: nothing stored.")
-        nonce = request.headers[signing.HEADER_NONCE]
 
         def store():
+            kiosk = authenticate(request, body)
+            try:
+                site, events = parse_batch(data)
+            except ProtocolError as exc:
+                raise HubError(422, f"Refused, nothing stored: {exc}.") from None
+            if site != kiosk.site:
+                raise HubError(403, "This kiosk belongs to another site: nothing stored.")
+            nonce = request.headers[signing.HEADER_NONCE]
             with engine.begin() as conn:
                 if not remember_nonce(conn, engine, kiosk.id, nonce):
                     raise HubError(409, "Replayed request refused.")
@@ -111,7 +111,7 @@ async def api_events(request: Request):
         stored, duplicates = await run_in_threadpool(store)
     except HubError as exc:
         return refuse(exc.status, exc.message)
-    return {"stored": stored, "duplicates": duplicates}
+    return JSONResponse({"stored": stored, "duplicates": duplicates})
 
 
 @router.post("/api/v1/alerts/status")
@@ -142,4 +142,4 @@ async def api_alert_status(request: Request):
             break
         await asyncio.sleep(0.25)
         current = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
-    return {"alerts": current, "repeat_seconds": repeat_s}
+    return JSONResponse({"alerts": current, "repeat_seconds": repeat_s})

@@ -42,24 +42,46 @@ def create_app(settings: HubSettings, run_migrations: bool = True) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError):
         return JSONResponse({"error": "The request is malformed: check its fields."}, status_code=422)
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next):
-        if app.state.master_secret is None and request.url.path != "/healthz":
-            try:
-                app.state.master_secret = await run_in_threadpool(master_secret, engine)
-            except Exception:  # noqa: BLE001
-                return JSONResponse({"error": "The hub's database is unreachable: try again later."},
-                                    status_code=503)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                    "script-src 'self'; frame-ancestors 'none'")
-        return response
-
+    app.add_middleware(HubMiddleware)
     return app
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                 b"script-src 'self'; frame-ancestors 'none'"),
+]
+
+
+class HubMiddleware:
+    """Pure ASGI (cheaper than BaseHTTPMiddleware): security headers on every answer, and 503 while the
+    database that holds the hub's master secret cannot be reached (except /healthz, which says so)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        state = scope["app"].state
+        if state.master_secret is None and scope["path"] != "/healthz":
+            try:
+                state.master_secret = await run_in_threadpool(master_secret, state.engine)
+            except Exception:  # noqa: BLE001
+                response = JSONResponse({"error": "The hub's database is unreachable: try again later."},
+                                        status_code=503)
+                return await response(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def app_from_env() -> FastAPI:

@@ -147,14 +147,20 @@ def remember_nonce(conn, engine: Engine, kiosk_id: str, nonce: str) -> bool:
     return True
 
 
+# "last contact" is written at most every CONTACT_WRITE_S per kiosk and process (heartbeats always)
+CONTACT_WRITE_S = 10.0
+_last_contact_written: dict[str, float] = {}
+
+
 # ---- events ------------------------------------------------------------------------------------
 
 def ingest(conn, engine: Engine, kiosk: KioskAuth, events: list[dict]) -> tuple[list[str], list[str]]:
     """Store each event whose key is new; (stored keys, duplicate keys). Runs inside conn's transaction."""
     now = time.time()
     rows = [{"key": e["key"], "kiosk_id": kiosk.id, "kind": e["kind"], "received_at": now} for e in events]
-    stmt = _insert(engine, event_keys).values(rows).on_conflict_do_nothing().returning(event_keys.c.key)
-    fresh = {r[0] for r in conn.execute(stmt)}
+    # one cached statement for any batch size (SQLAlchemy's "insertmanyvalues" with RETURNING)
+    stmt = _insert(engine, event_keys).on_conflict_do_nothing().returning(event_keys.c.key)
+    fresh = {r[0] for r in conn.execute(stmt, rows)}
     new = [e for e in events if e["key"] in fresh]
     sessions, fault_rows, alert_rows, beats = [], [], [], []
     for e in new:
@@ -184,7 +190,9 @@ def ingest(conn, engine: Engine, kiosk: KioskAuth, events: list[dict]) -> tuple[
         d = max(beats, key=lambda b: b["at"])["data"]
         state.update(version=d["version"], printer=d["printer"], voice=d["voice"],
                      microphone=d["microphone"], backlog=d["backlog"])
-    conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(**state))
+    if beats or now - _last_contact_written.get(kiosk.id, 0) > CONTACT_WRITE_S:
+        conn.execute(update(kiosks).where(kiosks.c.id == kiosk.id).values(**state))
+        _last_contact_written[kiosk.id] = now
     fresh_keys = [e["key"] for e in new]
     return fresh_keys, [e["key"] for e in events if e["key"] not in fresh]
 

@@ -48,6 +48,8 @@ def device(hub, tmp_path_factory):
 def test_healthz_answers_200_with_the_database(hub):
     response = requests.get(hub.url + "/healthz", timeout=5)
     assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
 def test_pairing_code_works_once(hub):
