@@ -291,8 +291,8 @@ def parse_demarche(path: Path, problems: _Problems, theme_ids=THEME_IDS) -> Dema
             text = _parse_text(data.get(lang), lang, file, problems)
             if text:
                 texts[lang] = text
-    unknown = [k for k in data if isinstance(k, str) and len(k) == 2 and isinstance(data[k], dict)
-               and k not in LANGUAGES]
+    unknown = [k for k in data if isinstance(k, str) and len(k) == 2 and k.isalpha() and k.islower()
+               and isinstance(data[k], dict) and k not in LANGUAGES and k != "id"]
     for lang in unknown:
         problems.add(file, lang, f"unknown language table (expected {', '.join(LANGUAGES)})")
     core_problems = [p for p in problems[before:]
