@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kiosk.devices import voice_models
+from kiosk.devices.voice_models import load_model
 
 log = logging.getLogger(__name__)
 
@@ -244,22 +245,7 @@ class GrammarCheck:
     unk_supported: bool
 
 
-# ── the shared model ──────────────────────────────────────────────────────────────────────────
-_models: dict[str, object] = {}
-_models_lock = threading.Lock()
-
-
-def load_model(path: str | Path):
-    """The vosk Model for `path`, loaded once per process and shared by every recogniser."""
-    import vosk
-
-    key = str(Path(path).resolve())
-    with _models_lock:
-        if key not in _models:
-            vosk.SetLogLevel(-1)
-            _models[key] = vosk.Model(key)  # always a path: Model(lang=…) would download
-        return _models[key]
-
+# ── the shared model: kiosk.devices.voice_models.load_model ──────────────────────────────────
 
 def _find_word(model, word: str) -> int:
     finder = getattr(model, "find_word", None) or getattr(model, "vosk_model_find_word")

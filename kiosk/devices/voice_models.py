@@ -13,6 +13,7 @@ import json
 import logging
 import tarfile
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,8 +234,6 @@ def verify(lang: str | None = None, path: Path | None = None, wav: Path | None =
     try:
         import vosk
 
-        from kiosk.devices.listener import load_model  # the process-wide shared model
-
         t0 = time.perf_counter()
         model = load_model(path)
         result["load_s"] = round(time.perf_counter() - t0, 2)
@@ -253,3 +252,20 @@ def verify(lang: str | None = None, path: Path | None = None, wav: Path | None =
     except Exception as exc:  # vosk raises plain Exception for a corrupt model
         result["problem"] = f"The voice model in {path} could not be loaded: {exc}"
     return result
+
+
+# ---- the shared model ----------------------------------------------------------------------------
+_models: dict[str, object] = {}
+_models_lock = threading.Lock()
+
+
+def load_model(path: str | Path):
+    """The vosk Model for `path`, loaded once per process and shared by every recogniser."""
+    import vosk
+
+    key = str(Path(path).resolve())
+    with _models_lock:
+        if key not in _models:
+            vosk.SetLogLevel(-1)
+            _models[key] = vosk.Model(key)  # always a path: Model(lang=…) would download
+        return _models[key]
