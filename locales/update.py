@@ -3,7 +3,7 @@
     python locales/update.py
 
 Every msgid used in kiosk/ is kept, in code order, with its translation; new ones get an empty
-French msgstr to fill in; strings no longer used are dropped.
+msgstr to fill in (English: the msgid itself); strings no longer used are dropped.
 """
 
 from pathlib import Path
@@ -11,6 +11,8 @@ from pathlib import Path
 from kiosk.core.i18n import extract_msgids, parse_po
 
 HERE = Path(__file__).resolve().parent
+LANGUAGES = (("fr", "French"), ("en", "English"), ("ar", "Arabic"), ("es", "Spanish"),
+             ("pt", "Portuguese"), ("tr", "Turkish"), ("ro", "Romanian"), ("uk", "Ukrainian"))
 HEADER = '''# {name} translation of the kiosk.
 # Source strings are English; every string a person sees goes through gettext.
 msgid ""
@@ -27,7 +29,7 @@ def quote(text: str) -> str:
 
 def main() -> None:
     msgids = extract_msgids(HERE.parent / "kiosk")
-    for language, name in (("fr", "French"), ("en", "English")):
+    for language, name in LANGUAGES:
         po = HERE / language / "LC_MESSAGES" / "kiosk.po"
         known = parse_po(po) if po.exists() else {}
         entries = [HEADER.format(name=name, lang=language)]
@@ -35,7 +37,7 @@ def main() -> None:
             msgstr = known.get(msgid, msgid if language == "en" else "")
             entries.append(f"msgid {quote(msgid)}\nmsgstr {quote(msgstr)}\n\n")
         po.write_text("".join(entries), encoding="utf-8")
-        untranslated = sum(1 for m in msgids if not known.get(m)) if language == "fr" else 0
+        untranslated = sum(1 for m in msgids if not known.get(m)) if language != "en" else 0
         print(f"{po}: {len(msgids)} strings, {len(set(known) - set(msgids))} dropped, "
               f"{untranslated} to translate")
 
