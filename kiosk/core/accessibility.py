@@ -1,4 +1,4 @@
-"""Accessibility numbers from DESIGN.md, and the colours and sizes that meet them.
+"""Accessibility numbers (documented in docs/accessibility.md), and the colours and sizes that meet them.
 
 Sizes are set in millimetres and converted to pixels with the configured screen DPI, so the kiosk
 keeps the same physical sizes on any screen.
