@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 from kiosk.core.outbox import Outbox
@@ -28,6 +29,13 @@ def browser():
         b.close()
 
 
+def assert_accessible(page, what: str) -> None:
+    """axe-core (bundled by axe-playwright-python) finds no WCAG A/AA violation on the page."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+    assert results.response["passes"], f"{what}: axe-core did not run"
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
 def sign_in(page, hub, name):
     page.goto(hub.url + "/login")
     page.get_by_label("Nom").fill(name)
@@ -42,9 +50,12 @@ def test_alert_appears_on_the_mediator_page_and_j_arrive_reaches_the_kiosk(hub, 
     answered = []
     link.on_help_answered = answered.append
     link.start()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                  bypass_csp=True)
     page = context.new_page()
     try:
+        page.goto(hub.url + "/login")
+        assert_accessible(page, "sign-in page")
         sign_in(page, hub, "med-browser")
         expect(page.get_by_role("heading", name="Alertes en cours")).to_be_visible()
         expect(page.locator("#link")).to_contain_text("Connecté", timeout=10_000)
@@ -56,6 +67,7 @@ def test_alert_appears_on_the_mediator_page_and_j_arrive_reaches_the_kiosk(hub, 
         shown_after = time.monotonic() - started
         expect(card).to_contain_text("Accueil 1 · carte-identite · Urgent")
         page.screenshot(path="/tmp/hub-mediator-alert.png", full_page=True)
+        assert_accessible(page, "mediator page with an alert")
         card.get_by_role("button", name="J'arrive").click()
         wait_until(lambda: answered == [alert_id], 10, what="the kiosk to hear J'arrive")
         expect(card).to_contain_text("Pris en charge par med-browser", timeout=5_000)
@@ -72,7 +84,7 @@ def test_survey_filled_on_a_phone(hub, browser, tmp_path):
     url = link.survey_url("carte-identite", "fr")
     link.close()
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+                                  has_touch=True, bypass_csp=True)
     page = context.new_page()
     try:
         page.goto(url)
@@ -84,6 +96,7 @@ def test_survey_filled_on_a_phone(hub, browser, tmp_path):
         page.get_by_role("radio", name="Un rendez-vous").check()
         page.get_by_role("radio", name="Plutôt").check()
         page.screenshot(path="/tmp/hub-survey-phone.png", full_page=True)
+        assert_accessible(page, "survey on a phone")
         for box in page.locator("label.choice").all():
             assert box.bounding_box()["height"] >= 44  # touch targets
         assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
@@ -105,7 +118,7 @@ def test_dashboard_charts_render(hub, browser, tmp_path):
                             "done", 1 + i % 5, "fr" if i % 4 else "en")
     wait_until(lambda: link.state().backlog == 0 and link.state().last_contact, 15, what="delivery")
     link.close()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     try:
         sign_in(page, hub, "admin-browser")
@@ -117,5 +130,6 @@ def test_dashboard_charts_render(hub, browser, tmp_path):
         assert page.locator("svg.chart rect.bar").count() >= 3
         expect(page.locator("tr.kiosk", has_text="Accueil 3")).to_contain_text("1.4.0")
         page.screenshot(path="/tmp/hub-dashboard.png", full_page=True)
+        assert_accessible(page, "dashboard")
     finally:
         context.close()
