@@ -260,8 +260,13 @@ class HubLink:
             else "other",
             "day": when.date().isoformat(), "hour": when.hour, "count": 1})
 
-    def report_fault(self, kind: str) -> None:
-        self._put("fault", {"fault": _ident_or(kind, "other")})
+    def report_fault(self, kind: str, alert_mediator: bool = True) -> None:
+        """Count a device fault (a short id such as "printer-paper"); by default the site's mediators
+        also see it live on their alert page."""
+        data = {"fault": _ident_or(kind, "other")}
+        if alert_mediator:
+            data["alert"] = True
+        self._put("fault", data)
 
     def request_help(self, demarche: str | None, level: str | None, reason: str | None = None) -> str | None:
         """Alert the site's mediators; returns the alert id (None if the outbox could not keep it)."""

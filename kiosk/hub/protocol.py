@@ -68,7 +68,8 @@ SCHEMAS: dict[str, tuple[dict, dict]] = {
         "day": _day,
         "hour": (lambda v: _int(v, 0, 23), "an hour 0 to 23"),
     }, {"count": (lambda v: _int(v, 1, 1_000_000), "a whole number of sessions")}),
-    "fault": ({"fault": _ident}, {"day": _day}),
+    # alert: also show it to the site's mediators as a live alert (printer out of paper, ...)
+    "fault": ({"fault": _ident}, {"day": _day, "alert": (lambda v: isinstance(v, bool), "true or false")}),
     "heartbeat": ({
         "version": (lambda v: isinstance(v, str) and bool(_VERSION.match(v)), "a version such as 1.2.3"),
         "printer": _state, "voice": _state, "microphone": _state,

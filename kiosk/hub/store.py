@@ -172,6 +172,9 @@ def ingest(conn, engine: Engine, kiosk: KioskAuth, events: list[dict]) -> tuple[
                              "language": d["language"], "count": d.get("count", 1)})
         elif e["kind"] == "fault":
             fault_rows.append({"kiosk_id": kiosk.id, "site": kiosk.site, "fault": d["fault"], "at": e["at"]})
+            if d.get("alert"):
+                alert_rows.append({"id": e["key"], "kiosk_id": kiosk.id, "site": kiosk.site, "demarche": d["fault"],
+                                   "help_level": "none", "reason": "fault", "created_at": now})
         elif e["kind"] == "help":
             alert_rows.append({"id": e["key"], "kiosk_id": kiosk.id, "site": kiosk.site,
                                "demarche": d["demarche"], "help_level": d["help_level"],

@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import func, select
 
 from kiosk.hub import signing
-from kiosk.hub.models import event_keys, faults, session_counts
+from kiosk.hub.models import alerts, event_keys, faults, session_counts
 from kiosk.hub.store import add_kiosk, revoke_kiosk
 from tests.hub.conftest import enrolled_device, wait_until
 
@@ -160,6 +160,14 @@ def test_fault_and_heartbeat_update_the_fleet(hub, device):
     ]
     assert signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": events}).status_code == 200
     assert count_rows(hub, faults, kiosk_id=device["kiosk_id"], fault="printer-paper") == 1
+    assert count_rows(hub, alerts, kiosk_id=device["kiosk_id"], reason="fault") == 0
     with hub.engine.begin() as conn:
         row = conn.execute(select(kiosks).where(kiosks.c.id == device["kiosk_id"])).one()
     assert (row.version, row.printer, row.voice, row.microphone, row.backlog) == ("1.2.3", "fault", "ok", "off", 7)
+
+
+def test_a_fault_marked_alert_reaches_the_mediators(hub, device):
+    event = {"key": signing.secrets.token_urlsafe(18), "kind": "fault", "at": time.time(),
+             "data": {"fault": "printer-jam", "alert": True}}
+    assert signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": [event]}).status_code == 200
+    assert count_rows(hub, alerts, id=event["key"], reason="fault", demarche="printer-jam") == 1

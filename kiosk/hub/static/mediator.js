@@ -45,7 +45,8 @@
       li.dataset.id = a.id;
       var what = document.createElement("p");
       what.className = "what";
-      what.textContent = a.kiosk + " · " + a.demarche + " · " + (LEVELS[a.help_level] || a.help_level);
+      what.textContent = a.reason === "fault" ? a.kiosk + " · Panne : " + a.demarche
+        : a.kiosk + " · " + a.demarche + " · " + (LEVELS[a.help_level] || a.help_level);
       var state = document.createElement("p");
       state.className = "state";
       state.textContent = stateText(a);
