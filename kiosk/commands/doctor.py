@@ -7,6 +7,7 @@ view and scripts: a list of {name, status, en, fr}.
 from __future__ import annotations
 
 import json
+import sys
 
 MARKS = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
 
@@ -17,13 +18,19 @@ def register(sub) -> None:
     doctor.add_argument("--json", action="store_true", help="machine-readable output (a JSON list)")
     doctor.add_argument("--lang", choices=("en", "fr"), default="en",
                         help="language of the sentences (default: en)")
+    doctor.add_argument("--only", metavar="NAMES",
+                        help="only these checks, comma-separated (e.g. config: validate a config file)")
     doctor.set_defaults(func=run_doctor)
 
 
 def run_doctor(args) -> int:
     from kiosk.devices import health
 
-    checks = health.run_checks(config_path=getattr(args, "config", None))
+    only = {n.strip() for n in args.only.split(",") if n.strip()} if args.only else None
+    checks = health.run_checks(config_path=getattr(args, "config", None), only=only)
+    if not checks:
+        print("No check has these names.", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps([c.as_dict() for c in checks], ensure_ascii=False, indent=1))
     else:

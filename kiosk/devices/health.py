@@ -274,7 +274,8 @@ def check_hub(config, timeout: float = 5.0) -> Check:
     enrolled = device_file.is_file()
     if not url and enrolled:
         try:
-            url = str(json.loads(device_file.read_text()).get("url", ""))
+            device = json.loads(device_file.read_text())
+            url = str(device.get("hub_url") or device.get("url") or "")
         except (OSError, ValueError):
             url = ""
     if not url:
@@ -360,6 +361,9 @@ def check_config(config_path: str | Path | None):
 
 
 def check_pin(config) -> Check:
+    if config.source == "demo defaults":
+        return Check("pin", WARN, N_("Mediator code: the demo's public code. A device gets its own "
+                                     "with \"kiosk set-pin --stdin\"."))
     if config.values.get("mediator", {}).get("pin_hash"):
         return Check("pin", OK, N_("Mediator code: set (stored as a salted hash)."))
     return Check("pin", FAIL, N_("Mediator code: not set. Set it with \"kiosk set-pin --stdin\"."))
@@ -385,11 +389,12 @@ def check_content() -> Check:
 # ---- all of them -----------------------------------------------------------------------------
 
 def run_checks(config=None, config_path: str | Path | None = None, printer=None,
-               hub_timeout: float = 5.0) -> list[Check]:
+               hub_timeout: float = 5.0, only: set[str] | None = None) -> list[Check]:
     """Every check, in the order a person reads them. Blocking (printer and hub are asked).
 
     Give `config` (already loaded, e.g. by the app) or `config_path` (validated here, for the
-    doctor); `printer` reuses an opened printer object."""
+    doctor); `printer` reuses an opened printer object; `only` limits the run to these names
+    ("voice-model" stands for every language)."""
     checks: list[Check] = []
     if config is None:
         config_check, config = check_config(config_path)
@@ -402,13 +407,18 @@ def run_checks(config=None, config_path: str | Path | None = None, printer=None,
         checks.append(Check("config", WARN, N_("Settings: no settings file, the demo settings are used.")))
     else:
         checks.append(Check("config", OK, N_("Settings: {file} is valid."), {"file": config.source}))
-    steps: list[Callable[[], Check | list[Check]]] = [
-        check_display, check_touch, lambda: check_speaker(config), lambda: check_microphone(config),
-        lambda: check_voice_models(config), lambda: check_printer(config, printer), check_camera,
-        lambda: check_hub(config, hub_timeout), check_disk, check_clock, lambda: check_pin(config),
-        check_content,
+    steps: list[tuple[str, Callable[[], Check | list[Check]]]] = [
+        ("display", check_display), ("touch", check_touch), ("speaker", lambda: check_speaker(config)),
+        ("microphone", lambda: check_microphone(config)), ("voice-model", lambda: check_voice_models(config)),
+        ("printer", lambda: check_printer(config, printer)), ("camera", check_camera),
+        ("hub", lambda: check_hub(config, hub_timeout)), ("disk", check_disk), ("clock", check_clock),
+        ("pin", lambda: check_pin(config)), ("content", check_content),
     ]
-    for step in steps:
+    if only is not None:
+        checks = [c for c in checks if c.name in only]
+    for name, step in steps:
+        if only is not None and name not in only:
+            continue
         result = step()
         checks.extend(result if isinstance(result, list) else [result])
     return checks

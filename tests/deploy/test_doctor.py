@@ -105,7 +105,7 @@ def test_doctor_json_on_a_machine_without_kiosk_hardware(doctor_json):
     for name, present in facts.items():
         assert (by_name[name]["status"] == "ok") == present, (name, by_name[name])
     assert by_name["config"]["status"] == "warn"           # no --config: demo settings
-    assert by_name["pin"]["status"] == "fail"              # demo settings have no hashed PIN
+    assert by_name["pin"]["status"] == "warn"              # the demo's public PIN
     assert by_name["hub"]["status"] == "ok"                # none configured: the kiosk works alone
     assert by_name["content"]["status"] == "ok"
     assert by_name["voice-model-fr"]["status"] == "fail"   # empty data dir: no model installed
@@ -121,6 +121,17 @@ def test_doctor_text_one_line_per_check_and_exit_code(data_dir):
     touch = next(x for x in lines if x.split()[1] == "touch")
     if not _this_machine()["touch"]:
         assert touch.startswith("FAIL") and "no touchscreen" in touch
+
+
+def test_doctor_only_config_validates_a_file(tmp_path, data_dir):
+    good = tmp_path / "good.toml"
+    good.write_text("[site]\nname = \"France Services de test\"\n", encoding="utf-8")
+    ok = _doctor("--config", str(good), "doctor", "--only", "config", env_extra={"KIOSK_DATA_DIR": str(data_dir)})
+    assert ok.returncode == 0 and ok.stdout.splitlines()[0].startswith("ok    config")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[screen]\ndpi = 5\n", encoding="utf-8")
+    ko = _doctor("--config", str(bad), "doctor", "--only", "config", env_extra={"KIOSK_DATA_DIR": str(data_dir)})
+    assert ko.returncode == 1 and "screen.dpi" in ko.stdout
 
 
 def test_doctor_reports_an_invalid_config_file(tmp_path, data_dir):
@@ -236,10 +247,16 @@ def test_hub_reachable_and_enrolled(tmp_path):
     assert gone.status == "fail" and "cannot be reached" in gone.english
 
 
-def test_pin_set_as_a_hash():
+def test_pin_set_as_a_hash_or_not(tmp_path):
     values = copy.deepcopy(load_config(None).values)
-    values["mediator"]["pin_hash"] = "scrypt$16384$8$1$c2FsdA$aGFzaA"
-    assert health.check_pin(Config(values=values, source="test")).status == "ok"
+    assert health.check_pin(Config(values=values, source="demo defaults")).status == "warn"
+    device = tmp_path / "config.toml"
+    device.write_text("[site]\nname = \"France Services de test\"\n", encoding="utf-8")
+    assert health.check_pin(load_config(device)).status == "fail"
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(device), "set-pin", "--stdin"],
+                            input="97531\n", text=True, capture_output=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert health.check_pin(load_config(device)).status == "ok"
 
 
 def test_clock_read_from_the_kernel():
