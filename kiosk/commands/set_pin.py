@@ -15,7 +15,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from kiosk.core.pin import hash_pin, pin_problem, write_private
+from kiosk.core.pin import DEMO_PIN, hash_pin, pin_problem, write_private
 
 SECTION = re.compile(r"^\s*\[\s*mediator\s*\]\s*(#.*)?$")
 ANY_SECTION = re.compile(r"^\s*\[")
@@ -64,6 +64,8 @@ def read_pin(from_stdin: bool) -> str:
     problem = pin_problem(pin)
     if problem:
         raise SetPinError(problem + "; nothing written")
+    if pin == DEMO_PIN:
+        raise SetPinError(f"{DEMO_PIN} is the demo's published code: choose another; nothing written")
     return pin
 
 

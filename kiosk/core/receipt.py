@@ -25,8 +25,8 @@ REFERENCE_LENGTH = 6
 LABELS: dict[str, str] = {
     "receipt": N_("Your recap"),
     "date": N_("{date} at {time}"),
-    # clock time: {hh} hour on two digits, {h} hour as is, {mm} minutes on two digits
-    "time": N_("{hh}:{mm}"),
+    # clock time: {h} hour (0 to 23), {mm} minutes on two digits
+    "time": N_("{h}:{mm}"),
     "reference": N_("Ticket no. {reference}"),
     "with_partner": N_("With: {partner}"),
     "documents": N_("Papers to get ready"),
@@ -109,8 +109,7 @@ class Receipt:
         if len(months) != 12:  # a broken translation: the English names rather than a crash
             months = LABELS["months"].split()
         date = f"{self.created.day} {months[self.created.month - 1]} {self.created.year}"
-        time = self.label("time", h=self.created.hour, hh=f"{self.created.hour:02d}",
-                          mm=f"{self.created.minute:02d}")
+        time = self.label("time", h=self.created.hour, mm=f"{self.created.minute:02d}")
         return self.label("date", date=date, time=time)
 
     def blocks(self) -> list[Block]:

@@ -43,7 +43,7 @@ def test_every_sentence_is_extracted_and_translated_to_french(msgid):
     assert msgid in EXTRACTED, "not marked for extraction"
     assert FR.get(msgid), "no French translation"
     fields = lambda text: sorted(p.split("}")[0] for p in text.split("{")[1:])  # noqa: E731
-    assert fields(FR[msgid]) == fields(msgid) or msgid == "{hh}:{mm}"
+    assert fields(FR[msgid]) == fields(msgid)
 
 
 @pytest.mark.parametrize("reason", REASONS)
@@ -60,5 +60,5 @@ def test_french_and_english_receipt_dates(config, catalogue):
     fr = receipt_module.build_receipt(d, config, "fr", now=datetime(2025, 3, 4, 9, 7))
     en = receipt_module.build_receipt(d, config, "en", now=datetime(2025, 3, 4, 9, 7))
     assert fr.date_text() == "Le 4 mars 2025 à 9 h 07"
-    assert en.date_text() == "4 March 2025 at 09:07"
+    assert en.date_text() == "4 March 2025 at 9:07"
     assert "Le faire sur internet : " in fr.speech_text()

@@ -33,7 +33,7 @@ def test_speech_says_the_same_but_never_the_reference(receipt):
 def test_english_receipt(config, catalogue):
     r = build_receipt(catalogue.demarches["carte-vitale"], config, "en", now=datetime(2025, 3, 4, 9, 7))
     text = "\n".join(r.lines())
-    assert "Papers to get ready" in text and "4 March 2025 at 09:07" in text
+    assert "Papers to get ready" in text and "4 March 2025 at 9:07" in text
     assert "Carte Vitale (health card)" in text
     assert "Here is what your recap says" in r.speech_text()
 
