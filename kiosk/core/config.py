@@ -100,10 +100,12 @@ def _languages() -> tuple[Callable[[Any], bool], str]:
     )
 
 
-def _url() -> tuple[Callable[[Any], bool], str]:
+def _url(max_len: int = 300) -> tuple[Callable[[Any], bool], str]:
+    """An address a QR code can carry: printable ASCII, short enough to scan from paper."""
     return (
-        lambda v: isinstance(v, str) and v.startswith(("https://", "http://")) and " " not in v,
-        "an address starting with https:// (or http://)",
+        lambda v: isinstance(v, str) and v.startswith(("https://", "http://")) and len(v) <= max_len
+        and all(33 <= ord(c) <= 126 for c in v),
+        f"an address starting with https:// (or http://), at most {max_len} plain characters",
     )
 
 

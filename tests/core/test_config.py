@@ -445,3 +445,11 @@ def test_the_example_config_is_valid_and_has_no_pin_in_clear():
     config = load_config(example)
     assert "\npin =" not in example.read_text(encoding="utf-8")
     assert config.devices["preview_keep_seconds"] == 120
+
+
+@pytest.mark.parametrize("url", ["https://www.france-services.gouv.fr/" + "a" * 5000,
+                                 "https://exemple.fr/\\u0007", "https://exemple.fr/\\navis",
+                                 "https://exemplé.fr/"])
+def test_satisfaction_address_fits_a_qr_code(tmp_path, url):
+    line = one_problem(tmp_path, f'[receipt]\nsatisfaction_url = "{url}"\n')
+    assert "receipt.satisfaction_url: expected an address starting with https://" in line and len(line) < 400
