@@ -48,6 +48,13 @@ def register(sub) -> None:
     ls = with_db(hub_sub.add_parser("list-kiosks", help="list the kiosks"))
     ls.set_defaults(func=list_kiosks)
 
+    conf = with_db(hub_sub.add_parser("set-config", help="offer a config file (TOML) to a kiosk or a whole site"))
+    conf.add_argument("file", help="the kiosk config (each kiosk validates it before use)")
+    target = conf.add_mutually_exclusive_group(required=True)
+    target.add_argument("--kiosk", metavar="ID")
+    target.add_argument("--site", metavar="SITE")
+    conf.set_defaults(func=set_config)
+
     user = with_db(hub_sub.add_parser("add-user", help="add or update an account (password read from stdin)"))
     user.add_argument("name")
     user.add_argument("--role", required=True, choices=("admin", "mediator", "advisor"))
@@ -138,4 +145,28 @@ def add_user(args) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
+def set_config(args) -> int:
+    from pathlib import Path
+
+    from kiosk.core.config import ConfigError, load_config
+    from kiosk.hub.store import HubError, set_config as offer
+    try:
+        load_config(args.file)  # the same check the kiosks will make: catch mistakes before sending
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        print("Not sent: correct the settings above.", file=sys.stderr)
+        return 1
+    try:
+        versions = offer(_engine(args), Path(args.file).read_text(encoding="utf-8"), args.kiosk, args.site)
+    except HubError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    if not versions:
+        print("No (non-revoked) kiosk matches: see `kiosk hub list-kiosks`.", file=sys.stderr)
+        return 1
+    for kiosk_id, version in sorted(versions.items()):
+        print(f"kiosk {kiosk_id}: config v{version} offered")
     return 0

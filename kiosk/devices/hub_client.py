@@ -164,6 +164,17 @@ class HubClient:
         return alerts
 
 
+    def fetch_config(self, have: int) -> dict:
+        data = self.post("/api/v1/config", {"have": have})
+        if not isinstance(data.get("version"), int) or ("toml" in data and not isinstance(data["toml"], str)):
+            raise HubUnavailable("The hub's config answer is malformed.")
+        return data
+
+    def report_config(self, version: int, applied: bool, reasons: list[str]) -> None:
+        self.post("/api/v1/config/report", {"version": version, "applied": applied,
+                                            "reasons": [r[:300] for r in reasons[:50]]})
+
+
 def backoff_delay(failures: int, base: float = 1.0, cap: float = 300.0) -> float:
     """Exponential backoff with jitter: half the delay fixed, half random (so kiosks spread out)."""
     delay = min(cap, base * (2 ** min(failures, 20)))
@@ -189,7 +200,8 @@ class HubLink:
 
     def __init__(self, device: dict, outbox: Outbox, heartbeat_s: float = 60.0, version: str = "",
                  on_request: Callable[[float], None] | None = None, backoff_base: float = 1.0,
-                 backoff_cap: float = 300.0, long_poll_s: float = 20.0):
+                 backoff_cap: float = 300.0, long_poll_s: float = 20.0,
+                 config_file: Path | None = None, config_check_s: float = 300.0):
         self.device = device
         self.outbox = outbox
         self.heartbeat_s = heartbeat_s
@@ -199,6 +211,9 @@ class HubLink:
         self.long_poll_s = long_poll_s
         self.on_help_answered: Callable[[str], None] | None = None
         self.on_help_unanswered: Callable[[str, int], None] | None = None
+        self.on_config_applied: Callable[[Path, object], None] | None = None
+        self.config_file = Path(config_file) if config_file else None
+        self.config_check_s = config_check_s
         self._device_state = {"printer": "unknown", "voice": "unknown", "microphone": "unknown"}
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
@@ -224,6 +239,9 @@ class HubLink:
         if data_dir is None:
             from kiosk.paths import data_dir as kiosk_data_dir
             data_dir = kiosk_data_dir()
+        source = getattr(config, "source", "")
+        if source and Path(source).is_file():
+            kwargs.setdefault("config_file", Path(source))
         return cls(device, Outbox(Path(data_dir) / "outbox.sqlite3"), **kwargs)
 
     # ---- called by the kiosk (any thread; never blocks on the network) ----
@@ -334,15 +352,20 @@ class HubLink:
         client = HubClient(self.device, on_request=self.on_request)
         failures = 0
         next_beat = time.monotonic()
+        next_config = time.monotonic()
         try:
             while not self._stop.is_set():
+                if self.config_file and time.monotonic() >= next_config:
+                    next_config = time.monotonic() + self.config_check_s
+                    self._check_config(client)
                 if self.heartbeat_s and time.monotonic() >= next_beat:
                     self._heartbeat()
                     next_beat = time.monotonic() + self.heartbeat_s
                 batch = self.outbox.peek(BATCH_SIZE)
                 if not batch:
                     self._wake_sender.clear()
-                    self._wake_sender.wait(max(0.05, next_beat - time.monotonic()) if self.heartbeat_s else None)
+                    deadlines = [t for t, on in ((next_beat, self.heartbeat_s), (next_config, self.config_file)) if on]
+                    self._wake_sender.wait(max(0.05, min(deadlines) - time.monotonic()) if deadlines else None)
                     continue
                 try:
                     stored, duplicates = client.send_events(batch)
@@ -364,6 +387,81 @@ class HubLink:
                 self._stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap))
         finally:
             client.close()
+
+    # ---- configuration from the hub ----
+
+    def _config_state_file(self) -> Path:
+        return self.config_file.with_name(self.config_file.name + ".hub-version")
+
+    def config_versions(self) -> dict:
+        """{"applied": n, "refused": m}: the hub's config versions this kiosk applied or refused."""
+        try:
+            state = json.loads(self._config_state_file().read_text(encoding="utf-8"))
+            return {"applied": int(state.get("applied", 0)), "refused": int(state.get("refused", 0))}
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {"applied": 0, "refused": 0}
+
+    def _check_config(self, client: HubClient) -> None:
+        """Fetch a newer config; apply it atomically only if the kiosk's own validator accepts it,
+        keeping the previous file as <file>.last-good; report the result (and the reasons) to the hub."""
+        import tomllib
+
+        from kiosk.core.config import ConfigError, validate
+
+        versions = self.config_versions()
+        try:
+            offer = client.fetch_config(max(versions.values()))
+        except (HubUnavailable, HubRefused):
+            return
+        if "toml" not in offer or offer["version"] <= max(versions.values()):
+            return
+        version = offer["version"]
+        try:
+            config = validate(tomllib.loads(offer["toml"]), source=f"hub config v{version}")
+            reasons: list[str] = []
+        except tomllib.TOMLDecodeError as exc:
+            config, reasons = None, [f"hub config v{version}: not valid TOML: {exc}"]
+        except ConfigError as exc:
+            config, reasons = None, list(exc.problems)
+        if config is not None:
+            try:
+                self._apply_config(offer["toml"])
+            except OSError as exc:
+                config, reasons = None, [f"hub config v{version}: cannot be written ({exc.strerror or exc})"]
+        if config is not None:
+            versions["applied"] = version
+        else:
+            versions["refused"] = version
+            log.warning("config from the hub refused (%d problem(s)); the current one stays", len(reasons))
+        save_device(self._config_state_file(), versions)
+        try:
+            client.report_config(version, config is not None, reasons)
+        except (HubUnavailable, HubRefused):
+            pass
+        if config is not None and self.on_config_applied:
+            try:
+                self.on_config_applied(self.config_file, config)
+            except Exception:  # noqa: BLE001
+                log.exception("on_config_applied failed")
+
+    def _apply_config(self, text: str) -> None:
+        target = self.config_file
+        if target.exists():
+            backup = target.with_name(target.name + ".last-good")
+            tmp = backup.with_name(backup.name + ".tmp")
+            tmp.write_bytes(target.read_bytes())
+            os.replace(tmp, backup)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".config-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp_name, 0o644)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
 
     def _isolate_bad_items(self, client: HubClient, batch: list[dict]) -> None:
         """A batch was refused as malformed: send its items one by one and drop only the bad ones."""

@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub import signing
-from kiosk.hub.protocol import MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch
-from kiosk.hub.store import HubError, KioskAuth, alerts_status, enrol, ingest, kiosk_auth, remember_nonce
+from kiosk.hub.protocol import (MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch,
+                                parse_config_query, parse_config_report)
+from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, enrol, ingest, kiosk_auth,
+                             remember_nonce, report_config)
 
 router = APIRouter()
 
@@ -143,3 +145,44 @@ async def api_alert_status(request: Request):
         await asyncio.sleep(0.25)
         current = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
     return JSONResponse({"alerts": current, "repeat_seconds": repeat_s})
+
+
+async def _signed(request: Request, parse):
+    """(kiosk, parsed body) of a signed request whose nonce is new, or HubError."""
+    engine = request.app.state.engine
+    body, data = await read_json(request)
+
+    def check():
+        kiosk = authenticate(request, body)
+        try:
+            parsed = parse(data)
+        except ProtocolError as exc:
+            raise HubError(422, f"{exc}.") from None
+        with engine.begin() as conn:
+            if not remember_nonce(conn, engine, kiosk.id, request.headers[signing.HEADER_NONCE]):
+                raise HubError(409, "Replayed request refused.")
+        return kiosk, parsed
+    return await run_in_threadpool(check)
+
+
+@router.post("/api/v1/config")
+async def api_config(request: Request):
+    """The kiosk's newer config if there is one: {"version": n, "toml": "..."}; else {"version": have}."""
+    try:
+        kiosk, have = await _signed(request, parse_config_query)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    current = await run_in_threadpool(config_for, request.app.state.engine, kiosk.id)
+    if current is None or current[0] <= have:
+        return JSONResponse({"version": have})
+    return JSONResponse({"version": current[0], "toml": current[1]})
+
+
+@router.post("/api/v1/config/report")
+async def api_config_report(request: Request):
+    try:
+        kiosk, (version, applied, reasons) = await _signed(request, parse_config_report)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    await run_in_threadpool(report_config, request.app.state.engine, kiosk.id, version, applied, reasons)
+    return JSONResponse({"recorded": True})

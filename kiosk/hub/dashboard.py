@@ -84,8 +84,17 @@ def fleet(engine: Engine) -> list[dict]:
                     "last_contact": _ago(now, r.last_contact), "printer": r.printer or "—",
                     "voice": r.voice or "—", "microphone": r.microphone or "—",
                     "backlog": "—" if r.backlog is None else r.backlog,
-                    "faults": ", ".join(sorted(by_kiosk.get(r.id, []))) or "aucune"})
+                    "faults": ", ".join(sorted(by_kiosk.get(r.id, []))) or "aucune",
+                    "config": _config_text(r)})
     return out
+
+
+def _config_text(row) -> str:
+    if row.config_version is None:
+        return "—"
+    if row.config_status == "applied":
+        return f"v{row.config_version} appliquée"
+    return f"v{row.config_version} refusée : {row.config_reasons or 'sans raison donnée'}"
 
 
 def _ago(now: float, then: float | None) -> str:

@@ -32,6 +32,18 @@ kiosks = Table(
     Column("voice", String(16)),
     Column("microphone", String(16)),
     Column("backlog", Integer),
+    # what the kiosk did with the last config it was offered (migration 0002)
+    Column("config_version", Integer),
+    Column("config_status", String(16)),  # applied | refused
+    Column("config_reasons", Text),
+)
+
+kiosk_configs = Table(
+    "kiosk_configs", metadata,
+    Column("kiosk_id", String(32), ForeignKey("kiosks.id"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("body", Text, nullable=False),  # TOML, validated by the kiosk itself before use
+    Column("updated_at", Float, nullable=False),
 )
 
 pairing_codes = Table(
@@ -124,6 +136,6 @@ survey_answers = Table(
     Column("rating", Integer, nullable=False),
 )
 
-__all__ = ["metadata", "hub_meta", "kiosks", "pairing_codes", "request_nonces", "event_keys",
+__all__ = ["metadata", "hub_meta", "kiosks", "kiosk_configs", "pairing_codes", "request_nonces", "event_keys",
            "session_counts", "faults", "alerts", "users", "login_failures", "survey_answers",
            "UniqueConstraint"]

@@ -121,3 +121,20 @@ def parse_alert_query(raw: Any) -> tuple[list[str], float]:
 
 def is_ident(value: Any) -> bool:
     return isinstance(value, str) and bool(_ID.match(value))
+
+
+def parse_config_query(raw: Any) -> int:
+    """The config version a kiosk has (POST /api/v1/config)."""
+    body = _fields("body", raw, {"have": (lambda v: _int(v, 0, 10**9), "the version the kiosk has (0: none)")})
+    return body["have"]
+
+
+def parse_config_report(raw: Any) -> tuple[int, bool, list[str]]:
+    """(version, applied, reasons) of POST /api/v1/config/report; reasons are the validator's lines."""
+    body = _fields("body", raw, {
+        "version": (lambda v: _int(v, 1, 10**9), "a config version"),
+        "applied": (lambda v: isinstance(v, bool), "true or false"),
+        "reasons": (lambda v: isinstance(v, list) and len(v) <= 50
+                    and all(isinstance(x, str) and len(x) <= 300 for x in v), "a list of at most 50 short lines"),
+    })
+    return body["version"], body["applied"], body["reasons"]

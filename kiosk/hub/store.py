@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kiosk.hub.models import (alerts, event_keys, faults, kiosks, login_failures, pairing_codes,
+from kiosk.hub.models import (alerts, event_keys, faults, kiosk_configs, kiosks, login_failures, pairing_codes,
                               request_nonces, session_counts, survey_answers, users)
 
 ROLES = ("admin", "mediator", "advisor")
@@ -319,3 +319,49 @@ def add_survey_answer(engine: Engine, token_fields: dict, solved: str, missing: 
         conn.execute(insert(survey_answers).values(
             site=token_fields["site"], demarche=token_fields["demarche"], day=token_fields["day"],
             language=token_fields["language"], solved=solved, missing=missing, rating=rating))
+
+
+# ---- configuration distribution ---------------------------------------------------------------
+
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+def set_config(engine: Engine, body: str, kiosk_id: str | None = None, site: str | None = None) -> dict[str, int]:
+    """Offer a config (TOML text) to one kiosk or every kiosk of a site; {kiosk id: new version}.
+
+    The hub does not judge the content: each kiosk validates it with its own rules before use and
+    reports back (see report_config), so a kiosk of an older version refuses what it cannot read.
+    """
+    if len(body.encode()) > MAX_CONFIG_BYTES:
+        raise HubError(413, f"The config is larger than {MAX_CONFIG_BYTES} bytes.")
+    now = time.time()
+    with engine.begin() as conn:
+        query = select(kiosks.c.id).where(kiosks.c.revoked_at.is_(None))
+        query = query.where(kiosks.c.id == kiosk_id) if kiosk_id else query.where(kiosks.c.site == site)
+        targets = conn.execute(query).scalars().all()
+        versions = {}
+        for target in targets:
+            current = conn.execute(select(kiosk_configs.c.version)
+                                   .where(kiosk_configs.c.kiosk_id == target)).scalar()
+            if current is None:
+                conn.execute(insert(kiosk_configs).values(kiosk_id=target, version=1, body=body, updated_at=now))
+                versions[target] = 1
+            else:
+                conn.execute(update(kiosk_configs).where(kiosk_configs.c.kiosk_id == target)
+                             .values(version=current + 1, body=body, updated_at=now))
+                versions[target] = current + 1
+    return versions
+
+
+def config_for(engine: Engine, kiosk_id: str) -> tuple[int, str] | None:
+    with engine.begin() as conn:
+        row = conn.execute(select(kiosk_configs.c.version, kiosk_configs.c.body)
+                           .where(kiosk_configs.c.kiosk_id == kiosk_id)).first()
+    return (row.version, row.body) if row else None
+
+
+def report_config(engine: Engine, kiosk_id: str, version: int, applied: bool, reasons: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(
+            config_version=version, config_status="applied" if applied else "refused",
+            config_reasons="\n".join(reasons)[:4000] or None))
