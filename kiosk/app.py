@@ -68,6 +68,7 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
         kwargs["speaker"] = open_speaker(config)
         if config.devices["voice_input"]:
             kwargs["listener_factory"] = lambda: open_listener(config)
+        kwargs["hub_factory"] = lambda: open_hub_link(config)
     return KioskApp(config, catalogue, **kwargs)
 
 
@@ -104,6 +105,13 @@ def open_speaker(config: Config):
     except Exception as exc:  # the kiosk works without a voice
         log.warning("speech disabled: %s", exc.__class__.__name__)
         return None
+
+
+def open_hub_link(config: Config):
+    """The link to the hub of an enrolled kiosk, or None (the kiosk then works alone)."""
+    from kiosk.devices.hub_client import HubLink
+
+    return HubLink.open(config)
 
 
 def open_listener(config: Config):

@@ -117,3 +117,18 @@ def health_lines(_: Translate, h: Health) -> list[HealthLine]:
         lines.append(HealthLine(PROBLEM, _("Content: no procedure is loaded. Check the content "
                                            "folder."), "content"))
     return lines
+
+
+class FaultLog(list):
+    """The device faults seen since the kiosk started ("printer: paper out"), never personal
+    data. Listeners (the hub link) hear of each new fault by its kind (the part before ':')."""
+
+    def __init__(self):
+        super().__init__()
+        self.listeners: list = []
+
+    def append(self, fault: str) -> None:
+        super().append(fault)
+        kind = fault.partition(":")[0].strip().replace(" ", "-") or "other"
+        for listener in self.listeners:
+            listener(kind)

@@ -40,6 +40,7 @@ class Journey:
         self.mediator = MediatorMode()  # the UI's mediator desk sets the PIN, clock and health
         self.voice_output_available = True
         self.voice_input_available = False
+        self.mediator_reachable = False   # the site's mediators get an alert (a hub is linked)
         translator.set_language(default_language)
 
     # ---- events -------------------------------------------------------------------------------

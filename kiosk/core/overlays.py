@@ -25,11 +25,48 @@ def timeout_warning(_: Translate, seconds_left: int, can_extend: bool) -> Screen
     ), _)
 
 
-def help_called(_: Translate) -> ScreenModel:
+def help_called(_: Translate, notified: bool) -> ScreenModel:
+    """"Help": `notified` when the site's mediators were told (the kiosk is linked to a hub);
+    otherwise the kiosk says honestly that no one was told and what to do."""
+    if notified:
+        return localised(ScreenModel(
+            "help", _("The mediator has been called"),
+            [Block("text", items=(_("Stay here. A person is coming to help you."),))],
+            [Action("dismiss", _("OK"), "check", "primary")],
+        ), _)
     return localised(ScreenModel(
-        "help", _("The mediator has been called"),
-        [Block("text", items=(_("Stay here. A person is coming to help you."),))],
+        "help", _("Ask a mediator"),
+        [Block("notice", items=(_("This kiosk cannot call the mediator by itself."),)),
+         Block("text", items=(_("Raise your hand or go to the France Services desk: a mediator "
+                                "will come. You can show them this screen."),))],
         [Action("dismiss", _("OK"), "check", "primary")],
+    ), _)
+
+
+def mediator_coming(_: Translate) -> ScreenModel:
+    """A mediator answered the alert on their phone: someone is on the way."""
+    return localised(ScreenModel(
+        "coming", _("A mediator is on the way"),
+        [Block("notice", items=(_("A mediator has seen your call and is coming to you."),)),
+         Block("text", items=(_("Stay here. You can go on while you wait."),))],
+        [Action("dismiss", _("OK"), "check", "primary")],
+    ), _)
+
+
+def help_unanswered(_: Translate, opening_hours: str) -> ScreenModel:
+    """No mediator answered yet: the call was made again; the other ways to get help."""
+    blocks = [Block("notice", items=(_("No mediator has answered yet. We have called again."),)),
+              Block("text", _("You can also:"), (
+                  _("Go to the France Services desk and ask for help."),
+                  _("Print the summary or photograph the QR code, and come back later."),
+                  _("Call the agency of your procedure: its number is on its official page."),
+              ))]
+    if opening_hours:
+        blocks.append(Block("text", _("Opening hours"), (opening_hours,)))
+    return localised(ScreenModel(
+        "unanswered", _("Nobody has answered yet"), blocks,
+        [Action("dismiss", _("OK, I wait"), "check", "primary"),
+         Action("call", _("Call again"), "hand-helping", "urgent")],
     ), _)
 
 

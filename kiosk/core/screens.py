@@ -169,17 +169,28 @@ def teach(j: "Journey") -> ScreenModel:
 
 
 def mediator(j: "Journey") -> ScreenModel:
+    """After a call for help. Truthful: "we have called" only when the mediators were told."""
     _ = j.translator.gettext
     urgent = j.session.help_level == "urgent"
-    blocks = [Block("notice", items=(_("We have called the mediator."),)),
-              Block("text", items=(_("Stay here. A person is coming to help you."),))]
-    if urgent:
-        blocks.append(Block("text", items=(_("Your request is urgent: the mediator comes first "
-                                             "to you."),)))
+    if j.mediator_reachable:
+        title = _("A mediator is coming")
+        blocks = [Block("notice", items=(_("We have called the mediator."),)),
+                  Block("text", items=(_("Stay here. A person is coming to help you."),))]
+        if urgent:
+            blocks.append(Block("text", items=(_("Your request is urgent: the mediator comes first "
+                                                 "to you."),)))
+    else:
+        title = _("Ask a mediator")
+        blocks = [Block("notice", items=(_("This kiosk cannot call the mediator by itself."),)),
+                  Block("text", items=(_("Raise your hand or go to the France Services desk: a "
+                                         "mediator will come. You can show them this screen."),))]
+        if urgent:
+            blocks.append(Block("text", items=(_("Say that it is urgent: the mediator helps you "
+                                                 "first."),)))
     if j.site.get("mediator_hours"):
         blocks.append(Block("text", items=(j.site["mediator_hours"],)))
     return ScreenModel(
-        "mediator", _("A mediator is coming"), blocks,
+        "mediator", title, blocks,
         [Action("back", _("Continue while waiting"), "arrow-left", "primary")],
         [Action("end", _("Finish"), "circle-check", "nav")],
     )

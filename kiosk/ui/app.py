@@ -8,6 +8,7 @@ The parts, each with one job:
   receipts.py       printing and the QR code, off the UI thread
   voice_input.py    push-to-talk and what is done with what was heard
   mediator_desk.py  the mediator mode's devices, panel actions and title taps
+  hub_desk.py       the link to the hub: help requests and answers, figures, faults
 The app itself: style (sizes in mm at the configured DPI, the palette), the inactivity clock,
 the end of a session, recovery from any error, and it refuses to be closed by a citizen.
 
@@ -34,6 +35,7 @@ from kiosk.core import accessibility as a11y
 from kiosk.core import overlays
 from kiosk.core.catalogue import Catalogue, load_catalogue
 from kiosk.core.config import Config
+from kiosk.core.device_health import FaultLog
 from kiosk.core.i18n import Translator
 from kiosk.core.inactivity import EXPIRED, WARNING, InactivityTimer
 from kiosk.core.journey import Journey
@@ -89,7 +91,7 @@ class KioskApp(App):
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
                  print_service=None, print_service_factory=None, listener_factory=None,
-                 stats: Stats | None = None, clock=time.monotonic, **kwargs):
+                 hub_factory=None, stats: Stats | None = None, clock=time.monotonic, **kwargs):
         super().__init__(**kwargs)
         self.title = "France Services"
         self.kiosk_config = config
@@ -100,6 +102,7 @@ class KioskApp(App):
         self._print_service = print_service
         self._print_service_factory = print_service_factory
         self._listener_factory = listener_factory
+        self._hub_factory = hub_factory
         self.translator = Translator(config.languages["default"])
         self.journey = Journey(
             self.catalogue, self.translator,
@@ -110,7 +113,7 @@ class KioskApp(App):
         session = config.session
         self.inactivity = InactivityTimer(session["inactivity_seconds"], session["warning_seconds"],
                                           session["max_extensions"])
-        self.device_faults: list[str] = []   # for the mediator: what is wrong, never personal data
+        self.device_faults = FaultLog()   # for the mediator and the hub: never personal data
         self.journey.voice_output_available = speaker is not None and speaker.available
         self._sounds: dict[str, object] = {}
         self.apply_look()
@@ -149,6 +152,7 @@ class KioskApp(App):
     def build(self):
         from kiosk.ui.display import Display
         from kiosk.ui.effects import EffectRunner
+        from kiosk.ui.hub_desk import HubDesk
         from kiosk.ui.input import InputRouter
         from kiosk.ui.mediator_desk import MediatorDesk
         from kiosk.ui.receipts import ReceiptDesk
@@ -176,9 +180,16 @@ class KioskApp(App):
                                  receipts=self.receipts, voice=self.voice, config=config,
                                  catalogue=self.catalogue, stats=self.stats,
                                  faults=self.device_faults, clock=self.clock, send=self.input.send)
-        self.effects.receipts, self.effects.voice, self.effects.desk = \
-            self.receipts, self.voice, self.desk
-        self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset]
+        self.hub = HubDesk(journey=journey, display=self.display, config=config,
+                           play_sound=self.play_sound, device_state=self._device_state)
+        self.receipts.survey_url = self.hub.survey_url
+        self.effects.receipts, self.effects.voice, self.effects.desk, self.effects.hub = \
+            self.receipts, self.voice, self.desk, self.hub
+        self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset,
+                                          self.hub.session_wiped]
+        self.device_faults.listeners.append(self.hub.report_fault)
+        if self._hub_factory is not None:
+            self.hub.open_in_background(self._hub_factory, on_ready=lambda: None)
         if self._listener_factory is not None:
             self.voice.open_in_background(self._listener_factory)
         if self._print_service_factory is not None:
@@ -252,8 +263,21 @@ class KioskApp(App):
             self.stats.record_session(demarche=session.demarche, help_level=session.help_level,
                                       outcome=session.outcome or "abandoned",
                                       satisfaction=session.satisfaction, language=session.language)
+        hub = getattr(self, "hub", None)
+        if hub is not None:
+            hub.record_session(session)
+
+    def _device_state(self) -> dict:
+        """For the hub's fleet view: each device ok, fault, off or unknown (plain words only)."""
+        h = self.desk.health()
+        printer = "off" if not h.printer_configured else "unknown" if h.printer is None else \
+            "ok" if h.printer[0] else "fault"
+        voice = "ok" if h.speech_available else "fault" if self.speaker is not None else "off"
+        microphone = {"on": "ok", "off-config": "off", "loading": "unknown"}.get(h.listen_state, "fault")
+        return {"printer": printer, "voice": voice, "microphone": microphone}
 
     def on_stop(self):
         self.journey.wipe()
         self.speech.close()
         self.receipts.close()
+        self.hub.close()

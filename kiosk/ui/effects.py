@@ -28,6 +28,7 @@ class EffectRunner:
         self.receipts = None   # set once built (they need the display)
         self.voice = None
         self.desk = None
+        self.hub = None
         self.mediator_calls: list[str] = []   # "urgent" / "help", for the panel and the tests
         self.on_session_wiped: list[Callable[[], None]] = []
 
@@ -64,11 +65,12 @@ class EffectRunner:
                 kind = "urgent" if urgent else "help"
                 self.mediator_calls.append(kind)
                 log.info("mediator called (%s)", kind)
+                notified = self.hub.call(urgent)
                 self.play_sound("chime")
                 if model.name == "mediator":
                     self.speech.say(model.speech())
                 else:
-                    self.display.present_overlay(overlays.help_called(self._))
+                    self.display.present_overlay(overlays.help_called(self._, notified))
             case fx.Repeat():
                 self.speech.repeat()
             case fx.Listen():

@@ -28,6 +28,7 @@ class ReceiptDesk:
         self.service = None            # the print service once opened (None: no printer)
         self.opening = False
         self._last_receipt = None
+        self.survey_url = lambda demarche, language: None   # the hub's cold survey, when linked
 
     @property
     def _(self):

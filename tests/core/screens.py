@@ -53,10 +53,17 @@ def general_screens(catalogue, lang: str):
         yield f"demarches-{theme.id}", journey.handle(f"theme:{theme.id}")
         journey.handle("back")
     yield "mediator-dont-know", journey.handle("dont-know")
+    journey.mediator_reachable = True
+    yield "mediator-dont-know-hub", journey.screen()
+    journey.mediator_reachable = False
     yield "end-no-demarche", journey.handle("end")
     yield "timeout", overlays.timeout_warning(journey.translator.gettext, 25, True)
     yield "timeout-last", overlays.timeout_warning(journey.translator.gettext, 3, False)
-    yield "help", overlays.help_called(journey.translator.gettext)
+    _ = journey.translator.gettext
+    yield "help", overlays.help_called(_, True)
+    yield "help-nobody-told", overlays.help_called(_, False)
+    yield "mediator-coming", overlays.mediator_coming(_)
+    yield "help-unanswered", overlays.help_unanswered(_, "9 h à 17 h")
     yield "attract-farewell", journey.handle("finish")
     if lang != journey.session.language:
         journey.set_language(lang)

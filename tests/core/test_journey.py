@@ -183,7 +183,7 @@ def test_help_button_calls_the_mediator_and_stays(make_journey, catalogue):
     assert model.name == "demarche"
     assert journey.session.mediator_called
     assert journey.take_effects() == [CallMediator(urgent=False)]
-    assert overlays.help_called(journey.translator.gettext).actions[0].id == "dismiss"
+    assert overlays.help_called(journey.translator.gettext, False).actions[0].id == "dismiss"
 
 
 def test_print_effect_names_the_demarche_and_language(make_journey, catalogue):

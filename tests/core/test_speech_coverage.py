@@ -66,7 +66,7 @@ def test_the_choices_are_introduced_in_the_screen_language(catalogue, lang):
 def test_overlays_introduce_the_choices_in_french(catalogue, overlay):
     _ = fresh(catalogue, "fr").translator.gettext
     model = {"timeout": lambda: overlays.timeout_warning(_, 20, True),
-             "help": lambda: overlays.help_called(_),
+             "help": lambda: overlays.help_called(_, True),
              "message": lambda: overlays.message(_, "Imprimante", "L'imprimante ne répond pas.")}[overlay]()
     assert "You can touch" not in model.speech()
     assert YOU_CAN["fr"] in model.speech()

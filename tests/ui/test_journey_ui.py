@@ -113,7 +113,8 @@ def test_urgent_help_calls_the_mediator(kiosk):
     kiosk.tap("help:urgent")
     assert kiosk.screen_name == "mediator"
     assert kiosk.app.effects.mediator_calls[-1] == "urgent"
-    assert "Nous avons appelé le médiateur." in kiosk.visible_texts()
+    # no hub in the demo: the kiosk says honestly that no one was told, and what to do
+    assert "Cette borne ne peut pas appeler le médiateur toute seule." in kiosk.visible_texts()
     kiosk.tap("back")
     assert kiosk.screen_name == "demarche"
 
@@ -124,8 +125,8 @@ def test_help_button_shows_and_says_the_alert_on_every_screen(kiosk):
     kiosk.tap("call")
     assert len(kiosk.app.effects.mediator_calls) == calls + 1
     assert kiosk.app.display.overlay.shown
-    assert "Le médiateur est appelé" in kiosk.visible_texts()
-    assert "Le médiateur est appelé" in kiosk.app.speech.last
+    assert "Demandez un médiateur" in kiosk.visible_texts()
+    assert "ne peut pas appeler le médiateur toute seule" in kiosk.app.speech.last
     # Modal: the screen under it does not react; the overlay's button does.
     kiosk.tap_at(*kiosk.app.display.bar_buttons[0].to_window(*kiosk.app.display.bar_buttons[0].center))
     assert kiosk.app.journey.session.text_step == 0
