@@ -6,7 +6,7 @@ import logging
 
 from kiosk import paths
 from kiosk.core.catalogue import load_catalogue
-from kiosk.core.config import Config, ConfigError
+from kiosk.core.config import Config
 from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -63,24 +63,12 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     if clock is not None:
         kwargs["clock"] = clock
     if with_devices:
-        check_printer_address(config)
         kwargs["print_service_factory"] = lambda: open_print_service(config)
         kwargs["speaker"] = open_speaker(config)
         if config.devices["voice_input"]:
             kwargs["listener_factory"] = lambda: open_listener(config)
         kwargs["hub_factory"] = lambda: open_hub_link(config)
     return KioskApp(config, catalogue, **kwargs)
-
-
-def check_printer_address(config: Config) -> None:
-    """A malformed devices.printer stops the start with one line, like any other setting."""
-    from kiosk.devices.printer import PrinterUriError
-    from kiosk.devices.printer.uri import parse_printer_uri
-
-    try:
-        parse_printer_uri(config.devices["printer"])
-    except PrinterUriError as exc:
-        raise ConfigError([f"{config.source}: devices.printer: {exc}"]) from None
 
 
 def open_print_service(config: Config):
@@ -92,7 +80,9 @@ def open_print_service(config: Config):
     from kiosk.devices.printer.service import PrintService
 
     uri = config.devices["printer"]
-    return None if uri == "none" else PrintService(open_printer(uri))
+    if uri == "none":
+        return None
+    return PrintService(open_printer(uri, preview_keep_seconds=config.devices["preview_keep_seconds"]))
 
 
 def open_speaker(config: Config):

@@ -17,8 +17,14 @@ def register(sub) -> None:
 def run_kiosk(args) -> int:
     config = config_or_exit(args)
     from kiosk.app import create_app, fit_to_desktop
-    from kiosk.core.config import ConfigError
+    from kiosk.core.config import ConfigError, device_problems
     from kiosk.ui.bootstrap import desktop_size
+
+    problems = device_problems(config)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print("The kiosk did not start: correct the settings above.", file=sys.stderr)
+        return 1
 
     fullscreen = args.fullscreen or config.screen["fullscreen"]
     desktop = None if fullscreen else desktop_size()

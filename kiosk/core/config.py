@@ -137,12 +137,24 @@ def _refused(why: str) -> tuple[Callable[[Any], bool | str], str]:
     return (lambda v: why, why)
 
 
+def _demo_site() -> dict:
+    """The demo site's name and hours, one text per language (assets/demo-site.toml)."""
+    from kiosk import paths
+
+    with open(paths.ASSETS / "demo-site.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+DEMO_SITE = _demo_site()
+
+
 # section -> key -> (default, (check, expected description))
 SCHEMA: dict[str, dict[str, tuple[Any, tuple[Callable[[Any], bool], str]]]] = {
     "site": {
-        "name": ("France Services — démonstration", _site_text(80)),
-        "opening_hours": ("Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h", _site_text(160)),
-        "mediator_hours": ("Un médiateur est là pendant les heures d'ouverture", _site_text(160)),
+        # one text, or one per language ({fr = "…", en = "…"}); the demo's: assets/demo-site.toml
+        "name": (DEMO_SITE["name"], _site_text(80)),
+        "opening_hours": (DEMO_SITE["opening_hours"], _site_text(160)),
+        "mediator_hours": (DEMO_SITE["mediator_hours"], _site_text(160)),
     },
     "screen": {
         "dpi": (96, _int_between(60, 400)),

@@ -259,6 +259,14 @@ class Journey:
             raise ValueError("this event needs a démarche")
         return self.catalogue.demarches[self.session.demarche].text(self.session.language)
 
+    def site_text(self, key: str) -> str:
+        """A site text (name, opening_hours, mediator_hours) in the language on screen: the
+        config gives one text, or one per language (French when the language has none)."""
+        value = self.site.get(key, "")
+        if isinstance(value, dict):
+            return value.get(self.session.language) or value.get("fr", "")
+        return value
+
     def screen(self) -> ScreenModel:
         return screens.build(self)
 

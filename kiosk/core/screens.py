@@ -66,8 +66,8 @@ def attract(j: "Journey") -> ScreenModel:
         Block("text", items=(_("You can change the text size, the colours, the voice and the "
                                "language with the buttons at the top."),)),
     ]
-    if j.site.get("name"):
-        blocks.append(Block("text", items=(j.site["name"], j.site.get("opening_hours", ""))))
+    if j.site_text("name"):
+        blocks.append(Block("text", items=(j.site_text("name"), j.site_text("opening_hours"))))
     return ScreenModel(
         "attract", _("Welcome to France Services"), blocks,
         [Action("start", _("Touch here to start"), "hand", "primary")],
@@ -187,8 +187,8 @@ def mediator(j: "Journey") -> ScreenModel:
         if urgent:
             blocks.append(Block("text", items=(_("Say that it is urgent: the mediator helps you "
                                                  "first."),)))
-    if j.site.get("mediator_hours"):
-        blocks.append(Block("text", items=(j.site["mediator_hours"],)))
+    if j.site_text("mediator_hours"):
+        blocks.append(Block("text", items=(j.site_text("mediator_hours"),)))
     return ScreenModel(
         "mediator", title, blocks,
         [Action("back", _("Continue while waiting"), "arrow-left", "primary")],

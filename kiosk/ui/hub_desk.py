@@ -84,7 +84,7 @@ class HubDesk:
     def _unanswered(self, alert_id: str) -> None:
         if alert_id not in self._alerts:
             return
-        hours = self.journey.site.get("opening_hours", "")
+        hours = self.journey.site_text("opening_hours")
         self.display.present_overlay(overlays.help_unanswered(self._, hours), warning=True)
 
     def session_wiped(self) -> None:
