@@ -122,7 +122,7 @@ class HubClient:
     """Signed JSON requests to the hub, with a timeout on every call. Not thread-safe: one per thread."""
 
     def __init__(self, device: dict, timeout: float = READ_TIMEOUT_S,
-                 on_request: Callable[[float], None] | None = None):
+                 on_request: Callable[[float, float | None], None] | None = None):
         self.device = device
         self.base = device["hub_url"].rstrip("/")
         self.base_path = urlsplit(self.base).path.rstrip("/")
@@ -146,7 +146,7 @@ class HubClient:
         except requests.RequestException as exc:
             raise HubUnavailable(f"hub unreachable ({exc.__class__.__name__})") from None
         if self.on_request:
-            self.on_request(time.monotonic() - started)
+            self.on_request(time.monotonic() - started, _server_ms(response))
         return data
 
     def send_events(self, events: list[dict]) -> tuple[list[str], list[str]]:
@@ -175,6 +175,15 @@ class HubClient:
                                             "reasons": [r[:300] for r in reasons[:50]]})
 
 
+def _server_ms(response: requests.Response) -> float | None:
+    """The hub's own time for a request (its Server-Timing header), for the benchmark."""
+    timing = response.headers.get("server-timing", "")
+    try:
+        return float(timing.split("dur=", 1)[1].split(";")[0]) if "dur=" in timing else None
+    except ValueError:
+        return None
+
+
 def backoff_delay(failures: int, base: float = 1.0, cap: float = 300.0) -> float:
     """Exponential backoff with jitter: half the delay fixed, half random (so kiosks spread out)."""
     delay = min(cap, base * (2 ** min(failures, 20)))
@@ -199,7 +208,7 @@ class HubLink:
     """Everything the kiosk sends the hub goes through here (see the module docstring)."""
 
     def __init__(self, device: dict, outbox: Outbox, heartbeat_s: float = 60.0, version: str = "",
-                 on_request: Callable[[float], None] | None = None, backoff_base: float = 1.0,
+                 on_request: Callable[[float, float | None], None] | None = None, backoff_base: float = 1.0,
                  backoff_cap: float = 300.0, long_poll_s: float = 20.0,
                  config_file: Path | None = None, config_check_s: float = 300.0):
         self.device = device
@@ -220,6 +229,7 @@ class HubLink:
         self._wake_watcher = threading.Event()
         self._lock = threading.Lock()
         self._alerts: dict[str, tuple[str, int]] = {}  # alert id -> (state, repeats) last seen
+        self._answered: set[str] = set()
         self._threads: list[threading.Thread] = []
         self._last_contact: float | None = None
         self._connected = False
@@ -297,6 +307,18 @@ class HubLink:
                 self._alerts[alert_id] = ("unknown", 0)
             self._wake_watcher.set()
         return alert_id
+
+    def help_status(self, alert_id: str) -> str:
+        """Where a help request stands: "queued" (not yet on the hub: no one is notified yet),
+        "delivered" (mediators see it), "repeated" (no answer within the hub's delay),
+        "answered" (a mediator tapped "J'arrive"), or "unknown" (not watched by this link)."""
+        with self._lock:
+            if alert_id in self._answered:
+                return "answered"
+            if alert_id not in self._alerts:
+                return "unknown"
+            state = self._alerts[alert_id][0]
+        return {"unknown": "queued", "pending": "delivered"}.get(state, state)
 
     def forget_help(self, alert_id: str) -> None:
         """Stop watching an alert (the session ended)."""
@@ -515,6 +537,9 @@ class HubLink:
                     continue
                 if state == "answered":
                     self._alerts.pop(alert_id, None)
+                    if len(self._answered) > 1000:
+                        self._answered.clear()
+                    self._answered.add(alert_id)
                 else:
                     self._alerts[alert_id] = (state, repeats)
             callback = None

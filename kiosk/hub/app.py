@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -74,11 +75,14 @@ class HubMiddleware:
                                         status_code=503)
                 return await response(scope, receive, send)
 
+        started = time.perf_counter()
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names] + [
+                    (b"server-timing", b"app;dur=%.1f" % ((time.perf_counter() - started) * 1000))]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -149,14 +149,16 @@ def test_help_request_reaches_the_hub_and_the_answer_comes_back(hub, tmp_path):
     link.start()
     try:
         alert_id = link.request_help("caf-logement", "urgent")
-        assert alert_id
+        assert alert_id and link.help_status(alert_id) in ("queued", "delivered")
         wait_until(lambda: _alert_row(hub, alert_id), 10, what="the alert on the hub")
+        wait_until(lambda: link.help_status(alert_id) == "delivered", 10, what="the link to see it delivered")
         row = _alert_row(hub, alert_id)
         assert (row.demarche, row.help_level, row.site) == ("caf-logement", "urgent", "fs-client")
         assert answer_alert(hub.engine, alert_id, "Sam", None)
         started = time.monotonic()
         wait_until(lambda: answered == [alert_id], 10, what="on_help_answered")
         assert time.monotonic() - started < 3
+        assert link.help_status(alert_id) == "answered"
     finally:
         link.close()
 
@@ -171,6 +173,7 @@ def test_unanswered_help_repeats_and_the_kiosk_is_told(hub, tmp_path):
         alert_id = link.request_help("retraite", "guide")
         wait_until(lambda: repeats, hub.alert_repeat_s + 10, what="on_help_unanswered")
         assert repeats[0] == (alert_id, 1)
+        assert link.help_status(alert_id) == "repeated"
     finally:
         link.close()
 
