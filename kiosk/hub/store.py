@@ -226,14 +226,15 @@ def alerts_status(engine: Engine, kiosk: KioskAuth, ids: list[str], repeat_s: fl
     return out
 
 
-def open_alerts(engine: Engine, site: str | None, repeat_s: float, keep_answered_s: float = 300) -> list[dict]:
+def open_alerts(engine: Engine, site: str | None, repeat_s: float, keep_answered_s: float = 300,
+                limit: int = 100) -> list[dict]:
     """Alerts a mediator should see: unanswered ones of the last 4 hours, answered ones for a while."""
     now = time.time()
     query = (select(alerts, kiosks.c.name.label("kiosk_name"))
              .join(kiosks, kiosks.c.id == alerts.c.kiosk_id)
              .where(alerts.c.created_at > now - 4 * 3600,
                     or_(alerts.c.answered_at.is_(None), alerts.c.answered_at > now - keep_answered_s))
-             .order_by(alerts.c.created_at.desc()).limit(100))
+             .order_by(alerts.c.created_at.desc()).limit(limit))
     if site:
         query = query.where(alerts.c.site == site)
     with engine.begin() as conn:

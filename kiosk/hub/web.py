@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -93,30 +92,86 @@ async def mediator_page(request: Request):
                   repeat_s=int(request.app.state.settings.alert_repeat_s))
 
 
+class AlertFeed:
+    """One poller per app process: every mediator stream of the process shares one query every
+    POLL_S (instead of one per stream), and each stream keeps only its site's alerts."""
+
+    POLL_S = 0.25
+
+    def __init__(self, engine, repeat_s: float):
+        self.engine, self.repeat_s = engine, repeat_s
+        self.items: list[dict] = []
+        self.version = 0
+        self.listeners = 0
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def subscribe(self) -> None:
+        self.listeners += 1
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._poll())
+
+    def unsubscribe(self) -> None:
+        self.listeners -= 1
+
+    async def _poll(self) -> None:
+        last = None
+        while self.listeners > 0:
+            try:
+                items = await run_in_threadpool(open_alerts, self.engine, None, self.repeat_s, 300, 5000)
+            except Exception:  # noqa: BLE001 — database hiccup: keep the last list, try again
+                items = self.items
+            digest = [(a["id"], a["state"], a["repeats"]) for a in items]
+            if digest != last:
+                last, self.items = digest, items
+                self.version += 1
+                self._changed.set()
+                self._changed = asyncio.Event()
+            await asyncio.sleep(self.POLL_S)
+
+    async def wait_change(self, version: int, timeout: float) -> None:
+        if self.version == version:
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+
+
+def _feed(request: Request) -> AlertFeed:
+    state = request.app.state
+    if getattr(state, "alert_feed", None) is None:
+        state.alert_feed = AlertFeed(state.engine, state.settings.alert_repeat_s)
+    return state.alert_feed
+
+
 @router.get("/mediator/events")
 async def mediator_events(request: Request):
-    """Server-sent events: the whole list of open alerts each time it changes."""
+    """Server-sent events: the whole list of the mediator's open alerts each time it changes."""
     user = await current_user(request, "mediator")
     if user is None:
         return JSONResponse({"error": "Sign in as a mediator."}, status_code=401)
-    engine = request.app.state.engine
-    repeat_s = request.app.state.settings.alert_repeat_s
+    feed = _feed(request)
     site = user.site
 
     async def stream():
-        last, last_sent = None, 0.0
-        yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
-            items = await run_in_threadpool(open_alerts, engine, site, repeat_s)
-            digest = [(a["id"], a["state"], a["repeats"]) for a in items]
-            now = time.monotonic()
-            if digest != last:
-                last, last_sent = digest, now
-                yield f"event: alerts\ndata: {json.dumps(items, ensure_ascii=False)}\n\n"
-            elif now - last_sent > 15:
-                last_sent = now
-                yield ": keep-alive\n\n"
-            await asyncio.sleep(0.25)
+        feed.subscribe()
+        try:
+            last, version = None, -1
+            yield "retry: 2000\n\n"
+            while not await request.is_disconnected():
+                if feed.version != version:
+                    version = feed.version
+                    items = [a for a in feed.items if site is None or a["site"] == site][:100]
+                    digest = [(a["id"], a["state"], a["repeats"]) for a in items]
+                    if digest != last:
+                        last = digest
+                        yield f"event: alerts\ndata: {json.dumps(items, ensure_ascii=False)}\n\n"
+                        continue
+                await feed.wait_change(version, 15)
+                if feed.version == version:
+                    yield ": keep-alive\n\n"
+        finally:
+            feed.unsubscribe()
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
