@@ -127,6 +127,33 @@ def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 640) -> Mark
     return Markup("".join(parts))
 
 
+def satisfaction_chart(rows: list[dict], width: int = 640) -> Markup:
+    """Hot (kiosk) and cold (survey) satisfaction out of 5 side by side per démarche; each bar says
+    which it is and its value in words, so colour is never the only cue."""
+    bar_h, label_w, value_w = 18, 170, 120
+    group_h = 2 * bar_h + 14
+    height = max(1, len(rows)) * group_h + 10
+    title = "Satisfaction à chaud et à froid, sur 5"
+    parts = [f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="100%" '
+             f'xmlns="http://www.w3.org/2000/svg" class="chart">', f"<title>{escape(title)}</title>"]
+    scale = (width - label_w - value_w) / 5
+    for i, r in enumerate(rows):
+        y = 5 + i * group_h
+        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h + 4}" text-anchor="end" class="lbl">'
+                     f'{escape(r["demarche"])}</text>')
+        for j, (kind, value) in enumerate((("à chaud", r["hot"]), ("à froid", r["cold"]))):
+            yy = y + j * (bar_h + 2)
+            length = int(scale * value) if value is not None else 0
+            css = "bar" if j == 0 else "bar cold"
+            parts.append(f'<rect x="{label_w}" y="{yy}" width="{max(length, 2)}" height="{bar_h}" class="{css}"/>')
+            text = f"{kind} {value}" if value is not None else f"{kind} : trop peu de réponses"
+            parts.append(f'<text x="{label_w + max(length, 2) + 6}" y="{yy + 14}" class="val">{escape(text)}</text>')
+    if not rows:
+        parts.append('<text x="10" y="20" class="lbl">Pas encore de réponses</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 async def _admin(request: Request):
     from kiosk.hub.web import current_user
     return await current_user(request, "dashboard")
@@ -147,6 +174,7 @@ async def dashboard(request: Request):
               "outcome": "Sessions par issue"}
     svgs = [(titles[d], bar_chart(titles[d], rows)) for d, rows in charts.items()]
     sat_rows = [(r["demarche"], r) for r in sat]
+    svgs.append(("Satisfaction à chaud (borne) et à froid (enquête), sur 5", satisfaction_chart(sat)))
     from kiosk.hub.web import render
     return render(request, "dashboard.html", fleet=fleet_rows, charts=svgs, satisfaction=sat_rows,
                   small=SMALL_CELL, shown=shown)

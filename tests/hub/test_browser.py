@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
@@ -117,7 +118,11 @@ def test_dashboard_charts_render(hub, browser, tmp_path):
         link.record_session(["carte-identite", "retraite", "impots"][i % 3], ["urgent", "guide", "teach"][i % 3],
                             "done", 1 + i % 5, "fr" if i % 4 else "en")
     wait_until(lambda: link.state().backlog == 0 and link.state().last_contact, 15, what="delivery")
+    survey = link.survey_url("carte-identite", "fr")
     link.close()
+    for rating in ("5", "4", "4", "3", "5"):
+        assert requests.post(survey, data={"solved": "yes", "missing": "nothing", "rating": rating},
+                             timeout=10).status_code == 200
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     try:
@@ -125,10 +130,11 @@ def test_dashboard_charts_render(hub, browser, tmp_path):
         page.goto(hub.url + "/dashboard")
         expect(page.get_by_role("heading", name="Utilisation")).to_be_visible()
         charts = page.locator("svg.chart")
-        expect(charts).to_have_count(5)
+        expect(charts).to_have_count(6)
         assert charts.first.bounding_box()["width"] > 300
         assert page.locator("svg.chart rect.bar").count() >= 3
         expect(page.locator("tr.kiosk", has_text="Accueil 3")).to_contain_text("1.4.0")
+        expect(charts.last).to_contain_text("à froid 4.2")
         page.screenshot(path="/tmp/hub-dashboard.png", full_page=True)
         assert_accessible(page, "dashboard")
     finally:

@@ -146,7 +146,7 @@ def test_dashboard_shows_charts_and_hides_small_cells(accounts, tmp_path):
     admin = signed_in(accounts, "admin1")
     page = admin.get(accounts.url + "/dashboard", timeout=10)
     assert page.status_code == 200
-    assert page.text.count("<svg") == 5
+    assert page.text.count("<svg") == 6
     assert "Accueil Stats" in page.text and "2.0.0" in page.text and "printer-paper ×1" in page.text
     assert "&lt; 5" in page.text
     csv_text = admin.get(accounts.url + "/dashboard/export.csv", timeout=10).text
