@@ -136,6 +136,7 @@ async def api_alert_status(request: Request):
         await run_in_threadpool(check_nonce)
     except HubError as exc:
         return refuse(exc.status, exc.message)
+    started = time.time()
     first = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
     deadline = time.monotonic() + wait
     current = first
@@ -143,7 +144,7 @@ async def api_alert_status(request: Request):
         if await request.is_disconnected():
             break
         await asyncio.sleep(0.25)
-        current = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s)
+        current = await run_in_threadpool(alerts_status, engine, kiosk, ids, repeat_s, started)
     return JSONResponse({"alerts": current, "repeat_seconds": repeat_s})
 
 

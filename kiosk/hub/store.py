@@ -210,11 +210,16 @@ def alert_state(row, now: float, repeat_s: float) -> tuple[str, int]:
     return ("repeated" if repeats > 0 else "pending"), repeats
 
 
-def alerts_status(engine: Engine, kiosk: KioskAuth, ids: list[str], repeat_s: float) -> dict[str, dict]:
+def alerts_status(engine: Engine, kiosk: KioskAuth, ids: list[str], repeat_s: float,
+                  since: float | None = None) -> dict[str, dict]:
+    """State of each watched alert; with `since`, an alert of this kiosk created after it and not
+    watched yet shows up too (so a long poll ends when the kiosk raises another alert)."""
     now = time.time()
+    wanted = alerts.c.id.in_(ids) if since is None else or_(alerts.c.id.in_(ids), alerts.c.created_at > since)
     with engine.begin() as conn:
-        rows = {r.id: r for r in conn.execute(select(alerts).where(alerts.c.id.in_(ids),
-                                                                   alerts.c.kiosk_id == kiosk.id))}
+        rows = {r.id: r for r in conn.execute(select(alerts).where(wanted, alerts.c.kiosk_id == kiosk.id))}
+    for extra in set(rows) - set(ids):
+        ids = [*ids, extra]
     out = {}
     for alert_id in ids:
         row = rows.get(alert_id)

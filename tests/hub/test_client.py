@@ -262,3 +262,23 @@ def test_link_keeps_everything_through_a_hostile_hub_then_delivers_exactly(hub, 
         hostile.mode = "pass"
         link.close()
     assert total_sessions(hub, device["kiosk_id"]) == 20
+
+
+def test_a_second_help_request_is_not_held_up_by_the_first_ones_long_poll(hub, tmp_path):
+    device = enrolled_device(hub, site="fs-client")
+    link = make_link(device, tmp_path, long_poll_s=25)
+    answered = []
+    link.on_help_answered = answered.append
+    link.start()
+    try:
+        first = link.request_help("retraite", "guide")
+        wait_until(lambda: link.help_status(first) == "delivered", 10, what="the first alert delivered")
+        second = link.request_help("retraite", "urgent")  # the watcher is now in a 25 s long poll
+        wait_until(lambda: _alert_row(hub, second), 10, what="the second alert on the hub")
+        assert answer_alert(hub.engine, second, "Sam", None)
+        started = time.monotonic()
+        wait_until(lambda: second in answered, 10, what="the answer to the second alert")
+        assert time.monotonic() - started < 5
+        assert link.help_status(first) == "delivered"
+    finally:
+        link.close()
