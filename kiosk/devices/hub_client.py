@@ -5,6 +5,22 @@ Never call the network from the UI thread: `HubLink` methods only write to the l
 return at once; callbacks (`on_help_answered`, `on_help_unanswered`) run on the link's worker
 thread, so a Kivy caller must hop back with `Clock.schedule_once`. Without enrolment
 `HubLink.open` returns None and the kiosk works alone.
+
+Wiring (kiosk/app.py):
+
+    link = HubLink.open(config)            # None: not enrolled -> today's on-screen alert only
+    if link:
+        link.on_help_answered = lambda alert_id: Clock.schedule_once(lambda dt: show_mediator_coming())
+        link.on_help_unanswered = lambda alert_id, repeats: Clock.schedule_once(lambda dt: offer_other_ways())
+        link.on_config_applied = lambda path, config: ...   # the new config is valid and on disk
+        link.start()
+    link.record_session(demarche, help_level, outcome, satisfaction, language)   # at "terminer"
+    alert_id = link.request_help(demarche, "urgent")     # then link.help_status(alert_id)
+    link.report_fault("printer-paper")                   # counted, and a live alert for mediators
+    link.set_device_state(printer="ok", voice="ok", microphone="off")   # said by the next heartbeat
+    url = link.survey_url(demarche, language)            # the receipt's QR code
+    link.state()                                         # HubState for the mediator panel
+    link.close()                                         # at exit
 """
 
 from __future__ import annotations
