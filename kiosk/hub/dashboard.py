@@ -11,7 +11,7 @@ import io
 import time
 from html import escape
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import Engine, case, func, select
@@ -80,7 +80,7 @@ def fleet(engine: Engine) -> list[dict]:
             status = "jamais vue" if r.enrolled_at else "pas encore appairée"
         else:
             status = "en ligne" if now - r.last_contact < 180 else "silencieuse"
-        out.append({"name": r.name, "site": r.site, "status": status, "version": r.version or "—",
+        out.append({"id": r.id, "revoked": r.revoked_at is not None, "name": r.name, "site": r.site, "status": status, "version": r.version or "—",
                     "last_contact": _ago(now, r.last_contact), "printer": r.printer or "—",
                     "voice": r.voice or "—", "microphone": r.microphone or "—",
                     "backlog": "—" if r.backlog is None else r.backlog,
@@ -160,7 +160,7 @@ async def _admin(request: Request):
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard(request: Request):
+async def dashboard(request: Request, notice: str | None = None, error: str | None = None, status: int = 200):
     if await _admin(request) is None:
         return RedirectResponse("/login?next=/dashboard", status_code=303)
     engine = request.app.state.engine
@@ -176,8 +176,40 @@ async def dashboard(request: Request):
     sat_rows = [(r["demarche"], r) for r in sat]
     svgs.append(("Satisfaction à chaud (borne) et à froid (enquête), sur 5", satisfaction_chart(sat)))
     from kiosk.hub.web import render
-    return render(request, "dashboard.html", fleet=fleet_rows, charts=svgs, satisfaction=sat_rows,
-                  small=SMALL_CELL, shown=shown)
+    return render(request, "dashboard.html", status=status, fleet=fleet_rows, charts=svgs,
+                  satisfaction=sat_rows, small=SMALL_CELL, shown=shown, notice=notice, error=error)
+
+
+@router.post("/dashboard/kiosks", response_class=HTMLResponse)
+async def dashboard_add_kiosk(request: Request, name: str = Form(""), site: str = Form(""),
+                              csrf_token_field: str = Form("", alias="csrf_token")):
+    """Add a kiosk from the dashboard: the page then shows its one-time pairing code."""
+    from kiosk.hub.store import HubError, add_kiosk
+    from kiosk.hub.web_auth import csrf_ok
+    if await _admin(request) is None:
+        return RedirectResponse("/login?next=/dashboard", status_code=303)
+    if not csrf_ok(request, csrf_token_field):
+        return await dashboard(request, error="Ce formulaire a expiré : rechargez la page.", status=403)
+    try:
+        _, code = await run_in_threadpool(add_kiosk, request.app.state.engine, name[:80], site.strip()[:64])
+    except HubError as exc:
+        return await dashboard(request, error=exc.message, status=exc.status)
+    return await dashboard(request, notice=f"Borne « {name.strip()} » ajoutée. Code d'appairage, valable 1 heure "
+                                           f"et une seule fois : {code} — sur la borne : kiosk enrol --hub "
+                                           f"{request.base_url}".rstrip("/") + f" {code}")
+
+
+@router.post("/dashboard/kiosks/{kiosk_id}/revoke", response_class=HTMLResponse)
+async def dashboard_revoke(request: Request, kiosk_id: str, csrf_token_field: str = Form("", alias="csrf_token")):
+    from kiosk.hub.store import revoke_kiosk
+    from kiosk.hub.web_auth import csrf_ok
+    if await _admin(request) is None:
+        return RedirectResponse("/login?next=/dashboard", status_code=303)
+    if not csrf_ok(request, csrf_token_field):
+        return await dashboard(request, error="Ce formulaire a expiré : rechargez la page.", status=403)
+    done = await run_in_threadpool(revoke_kiosk, request.app.state.engine, kiosk_id[:32])
+    return await dashboard(request, notice="Borne révoquée : le hub refuse désormais ses envois." if done
+                           else None, error=None if done else "Borne inconnue.", status=200 if done else 404)
 
 
 @router.get("/dashboard/export.csv")

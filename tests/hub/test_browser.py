@@ -137,5 +137,15 @@ def test_dashboard_charts_render(hub, browser, tmp_path):
         expect(charts.last).to_contain_text("à froid 4.2")
         page.screenshot(path="/tmp/hub-dashboard.png", full_page=True)
         assert_accessible(page, "dashboard")
+        page.get_by_label("Nom de la borne").fill("Accueil 9")
+        page.get_by_label("Site (identifiant court").fill("fs-browser")
+        page.get_by_role("button", name="Ajouter et obtenir un code d'appairage").click()
+        notice = page.locator("#notice")
+        expect(notice).to_contain_text("Code d'appairage")
+        code = notice.inner_text().split("une seule fois : ")[1].split()[0]
+        from kiosk.devices.hub_client import enrol
+        assert enrol(hub.url, code, tmp_path / "dev9.json")["name"] == "Accueil 9"
+        page.get_by_role("button", name="Révoquer Accueil 9").click()
+        expect(page.locator("tr.kiosk", has_text="Accueil 9")).to_contain_text("révoquée")
     finally:
         context.close()
