@@ -1,0 +1,196 @@
+"""Provisioning proven on a fresh Debian 12 root file system (slow: one run, ~5-10 minutes).
+
+debootstrap builds a minimal bookworm root from the Debian mirror; the test enters it with chroot
+(no systemd runs inside: units are installed and enabled, not started) and, as an admin would on
+a fresh machine:
+  1. runs deploy/provision.sh (which installs ansible-core and applies the fleet's role to the
+     machine itself with ansible-playbook -c local), with a site config and the PIN in a file;
+  2. runs it again: Ansible must report changed=0;
+  3. runs `kiosk doctor` inside: valid config, PIN stored as a hash, valid content; no screen,
+     touch, sound or camera (this machine has none), exit code 1;
+  4. applies deploy/fleet/playbook.yml with a fleet inventory (the config from the template, the
+     code from `git archive` of a snapshot of the working tree), twice: changed=0 the second time.
+Nothing is cached between runs. Downloads: the Debian mirror and PyPI (the machine's CA bundle is
+handed to pip inside, as a site behind TLS inspection would do with PIP_CERT).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+MIRROR = os.environ.get("KIOSK_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+PIN = "97531"
+RECAP = re.compile(r"^localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+
+pytestmark = pytest.mark.slow
+
+FLEET_INVENTORY = """\
+[kiosks]
+localhost ansible_connection=local ansible_become=false ansible_python_interpreter=/usr/bin/python3 \
+kiosk_site_name="France Services de Test" kiosk_opening_hours="Du lundi au vendredi, de 9 h à 17 h" \
+kiosk_mediator_hours="Un médiateur est là le matin"
+
+[kiosks:vars]
+kiosk_voice_models=[]
+kiosk_visio_browser=false
+kiosk_printer="none"
+"""
+
+
+class Root:
+    """A Debian root with /proc, /sys and /dev mounted, entered with chroot."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.mounts: list[Path] = []
+
+    def mount(self) -> None:
+        for target, argv in (("proc", ["-t", "proc", "proc"]), ("sys", ["-t", "sysfs", "sysfs"]),
+                             ("dev", ["--rbind", "/dev"])):
+            subprocess.run(["mount", *argv, str(self.path / target)], check=True)
+            self.mounts.append(self.path / target)
+        subprocess.run(["mount", "--make-rslave", str(self.path / "dev")], check=True)
+
+    def unmount(self) -> None:
+        for target in reversed(self.mounts):
+            subprocess.run(["umount", "-R", str(target)], check=False)
+        self.mounts.clear()
+        left = subprocess.run(["findmnt", "-rn", "-o", "TARGET"], capture_output=True, text=True).stdout
+        assert not [m for m in left.splitlines() if m.startswith(str(self.path) + "/")], left
+
+    def run(self, *argv: str, env: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
+        base = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root", "LANG": "C.UTF-8",
+                "DEBIAN_FRONTEND": "noninteractive"}
+        return subprocess.run(["chroot", str(self.path), "/usr/bin/env", "-i",
+                               *[f"{k}={v}" for k, v in {**base, **(env or {})}.items()], *argv],
+                              capture_output=True, text=True, timeout=timeout)
+
+
+def recap(result: subprocess.CompletedProcess) -> dict[str, int]:
+    found = RECAP.findall(result.stdout)
+    assert result.returncode == 0 and found, result.stdout[-6000:] + result.stderr[-3000:]
+    ok, changed, unreachable, failed = map(int, found[-1])
+    return {"ok": ok, "changed": changed, "unreachable": unreachable, "failed": failed}
+
+
+def changed_tasks(output: str) -> list[str]:
+    tasks, current = [], ""
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            current = line
+        elif line.startswith("changed:"):
+            tasks.append(current)
+    return tasks
+
+
+@pytest.fixture(scope="module")
+def root():
+    assert os.geteuid() == 0, "debootstrap and chroot need root (CI runs the suite as root)"
+    assert shutil.which("debootstrap"), "install debootstrap (deploy/bootstrap.sh does)"
+    path = Path(tempfile.mkdtemp(prefix="kiosk-debootstrap-", dir="/var/tmp"))
+    r = Root(path / "root")
+    try:
+        built = subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(r.path), MIRROR],
+                               capture_output=True, text=True, timeout=900)
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+        r.mount()
+        shutil.copy("/etc/resolv.conf", r.path / "etc" / "resolv.conf")
+        policy = r.path / "usr" / "sbin" / "policy-rc.d"  # no service starts inside a chroot
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+        ca = os.environ.get("PIP_CERT") or "/etc/ssl/certs/ca-certificates.crt"
+        shutil.copy(ca, r.path / "root" / "network-ca.pem")
+        # A snapshot of the working tree (the repository keeps changing while the suite runs).
+        source = r.path / "srv" / "kiosk"
+        source.mkdir(parents=True)
+        subprocess.run(f"tar -C {REPO} --exclude=./.git --exclude=./.venv --exclude=__pycache__ "
+                       f"--exclude='*.egg-info' --exclude=./.pytest_cache --exclude=./.hypothesis -cf - . "
+                       f"| tar -C {source} -xf -", shell=True, check=True)
+        pin = r.path / "root" / "pin"
+        pin.write_text(PIN + "\n")
+        pin.chmod(0o600)
+        site = (REPO / "deploy" / "config.example.toml").read_text(encoding="utf-8")
+        site = re.sub(r'(?m)^printer = .*$', 'printer = "none"', site)  # no packet to a LAN printer
+        (r.path / "root" / "site.toml").write_text(site, encoding="utf-8")
+        (r.path / "root" / "fleet.ini").write_text(FLEET_INVENTORY, encoding="utf-8")
+        yield r
+    finally:
+        r.unmount()
+        subprocess.run(["rm", "-rf", "--one-file-system", str(path)], check=False)
+
+
+NETWORK = {"PIP_CERT": "/root/network-ca.pem", "REQUESTS_CA_BUNDLE": "/root/network-ca.pem"}
+PROVISION = ["/srv/kiosk/deploy/provision.sh", "--config", "/root/site.toml", "--voice-models", "",
+             "--no-visio-browser"]
+
+
+@pytest.fixture(scope="module")
+def provisioned(root):
+    first = root.run(*PROVISION, env={**NETWORK, "KIOSK_PIN_FILE": "/root/pin"})
+    second = root.run(*PROVISION, env=NETWORK)
+    return first, second
+
+
+def test_provision_sh_on_a_fresh_debian_12_and_again_changes_nothing(provisioned):
+    first, second = provisioned
+    assert recap(first)["changed"] > 10
+    assert recap(second)["changed"] == 0, changed_tasks(second.stdout)
+    for result in provisioned:
+        assert PIN not in result.stdout + result.stderr
+
+
+def test_the_device_as_provisioned(root, provisioned):
+    config = (root.path / "etc" / "kiosk" / "config.toml").read_text(encoding="utf-8")
+    assert re.search(r'(?m)^pin_hash = "scrypt\$', config) and PIN not in config
+    assert oct((root.path / "etc" / "kiosk" / "config.toml").stat().st_mode & 0o777) == "0o640"
+    passwd = root.run("getent", "passwd", "kiosk").stdout
+    assert passwd.strip().endswith(":/var/lib/kiosk:/usr/sbin/nologin")
+    enabled = root.run("systemctl", "is-enabled", "kiosk.service", "systemd-timesyncd.service",
+                       "ctrl-alt-del.target").stdout.split()
+    assert enabled == ["enabled", "enabled", "masked"]
+    verify = root.run("systemd-analyze", "verify", "--man=no", "/etc/systemd/system/kiosk.service")
+    assert verify.returncode == 0 and not (verify.stdout + verify.stderr).strip(), verify.stderr
+    for path in ("etc/pam.d/kiosk", "etc/systemd/journald.conf.d/kiosk.conf", "etc/sysctl.d/90-kiosk.conf",
+                 "etc/udev/rules.d/70-kiosk-printers.rules", "etc/apt/apt.conf.d/20auto-upgrades",
+                 "usr/bin/cage", "usr/bin/Xwayland", "opt/kiosk/venv/bin/kiosk"):
+        assert (root.path / path).exists(), path
+    assert not (root.path / "etc/chromium/policies/managed/kiosk-visio.json").exists()  # --no-visio-browser
+
+
+def test_kiosk_doctor_inside_reports_a_machine_without_hardware(root, provisioned):
+    result = root.run("/usr/local/bin/kiosk", "doctor", "--json")
+    assert result.returncode == 1, result.stderr
+    status = {c["name"]: c["status"] for c in json.loads(result.stdout)}
+    assert status["config"] == "ok" and status["pin"] == "ok" and status["content"] == "ok"
+    assert status["touch"] == "fail" and status["microphone"] == "fail" and status["camera"] == "fail"
+    assert status["printer"] == "warn" and status["hub"] == "ok"
+    assert status["voice-model-fr"] == "fail"  # installed with --voice-models fr on a real device
+
+
+def test_fleet_playbook_applied_twice_changes_nothing_the_second_time(root, provisioned):
+    apt = root.run("apt-get", "install", "-y", "-q", "--no-install-recommends", "git")  # the controller's
+    assert apt.returncode == 0, apt.stderr[-2000:]
+    snapshot = root.run("sh", "-c", "cd /srv/kiosk && git init -q && git add -A && "
+                        "git -c user.name=test -c user.email=test@localhost commit -q -m snapshot")
+    assert snapshot.returncode == 0, snapshot.stderr
+    play = ["ansible-playbook", "-i", "/root/fleet.ini", "/srv/kiosk/deploy/fleet/playbook.yml",
+            "-e", json.dumps({"kiosk_network_env": NETWORK})]
+    env = {**NETWORK, "ANSIBLE_LOCALHOST_WARNING": "false"}
+    first = root.run(*play, env=env)
+    assert recap(first)["changed"] > 0
+    second = root.run(*play, env=env)
+    assert recap(second)["changed"] == 0, changed_tasks(second.stdout)
+    config = (root.path / "etc" / "kiosk" / "config.toml").read_text(encoding="utf-8")
+    assert 'name = "France Services de Test"' in config
+    assert re.search(r'(?m)^pin_hash = "scrypt\$', config), "the template keeps the stored PIN hash"
+    doctor = root.run("/usr/local/bin/kiosk", "doctor", "--only", "config,pin,content")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
