@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import secrets
@@ -55,7 +56,21 @@ def migrate(engine: Engine) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if database and database != ":memory:":
+        # SQLite DDL is not transactional under Alembic: processes starting together take turns
+        with open(f"{database}.migrate-lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            _upgrade(engine, cfg)
+        return
+    _upgrade(engine, cfg)
+
+
+def _upgrade(engine: Engine, cfg: AlembicConfig) -> None:
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # several hub machines starting at once: one migrates, the others wait, then find nothing to do
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7308411)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

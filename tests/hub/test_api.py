@@ -171,3 +171,27 @@ def test_a_fault_marked_alert_reaches_the_mediators(hub, device):
              "data": {"fault": "printer-jam", "alert": True}}
     assert signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": [event]}).status_code == 200
     assert count_rows(hub, alerts, id=event["key"], reason="fault", demarche="printer-jam") == 1
+
+
+def test_concurrent_migrations_from_empty_agree(hub, request, tmp_path):
+    """Several hub processes starting together on one empty database: all succeed, the schema is at head."""
+    import subprocess
+    import sys
+
+    from kiosk.hub.db import make_engine
+    from tests.hub.conftest import ROOT
+    if hub.backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database("hub_concurrent_migrations")
+    code = "import sys; from kiosk.hub.db import make_engine, migrate; migrate(make_engine(sys.argv[1]))"
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [(p.wait(60), p.stderr.read()) for p in procs]
+    assert [rc for rc, _ in results] == [0, 0, 0], results
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+    finally:
+        engine.dispose()
