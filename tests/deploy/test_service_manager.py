@@ -127,3 +127,45 @@ def test_a_frozen_kivy_loop_stops_the_watchdog_pings(tmp_path, display):
             _, err = app.communicate(timeout=30)
     assert got.count("WATCHDOG=1") >= 4
     assert b"Traceback" not in err, err.decode(errors="replace")
+
+
+def _pings_after_ready(messages: list[str]) -> int:
+    ready = next((i for i, x in enumerate(messages) if x.startswith("READY=1")), None)
+    return -1 if ready is None else messages[ready:].count("WATCHDOG=1")
+
+
+@pytest.mark.ui
+def test_the_real_kiosk_says_ready_then_pings_from_its_loop(tmp_path, display):
+    """`python -m kiosk run` under a watchdog: READY=1 once its first screen is up, then
+    WATCHDOG=1 at half the interval; a stopped process (SIGSTOP) falls silent, and speaks again
+    when continued."""
+    import signal
+
+    watchdog_usec = 2_000_000
+    path = tmp_path / "notify"
+    env = dict(os.environ, NOTIFY_SOCKET=str(path), WATCHDOG_USEC=str(watchdog_usec),
+               KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_SPEECH_PLAYER="null")
+    env.pop("WATCHDOG_PID", None)
+    with _listen(str(path)) as sock:
+        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=REPO, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            got = _messages(sock, lambda m: _pings_after_ready(m) >= 3, 90)
+            kiosk.send_signal(signal.SIGSTOP)
+            sock.settimeout(0.2)
+            try:  # drain what was already sent before the stop
+                while True:
+                    sock.recv(4096)
+            except socket.timeout:
+                pass
+            sock.settimeout(3 * watchdog_usec / 1e6)
+            with pytest.raises(socket.timeout):
+                late = sock.recv(4096)
+                pytest.fail(f"a stopped kiosk still sent {late!r}")
+            kiosk.send_signal(signal.SIGCONT)
+            _messages(sock, lambda m: "WATCHDOG=1" in m, 30)
+        finally:
+            kiosk.kill()
+            _, err = kiosk.communicate(timeout=30)
+    assert any(x.startswith("READY=1") for x in got)
+    assert b"Traceback" not in err, err.decode(errors="replace")[-3000:]
