@@ -90,10 +90,12 @@ def printing(_: Translate, announcement: str) -> ScreenModel:
     return message(_, _("Printing"), announcement, name="printing")
 
 
-def printed(_: Translate) -> ScreenModel:
+def printed(_: Translate, can_read_aloud: bool) -> ScreenModel:
+    """Printed. "Read it aloud" only when the kiosk can speak (never offer what cannot work)."""
     model = message(_, _("Your summary is printed"),
                     _("Take the sheet from the printer, under the screen."), name="printed")
-    model.actions.append(Action("read-receipt", _("Read it aloud"), "volume-2"))
+    if can_read_aloud:
+        model.actions.append(Action("read-receipt", _("Read it aloud"), "volume-2"))
     return model
 
 

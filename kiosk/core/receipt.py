@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.i18n import N_, translations
+from kiosk.core.screen import sentence
 
 # Unambiguous characters only: no 0/O, 1/I/L, 2/Z, 5/S, 8/B — easy to read out to a mediator.
 REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
@@ -173,32 +174,26 @@ class Receipt:
             self.label("speech_intro", title=self.title),
             self.label("speech_partner", partner=self.partner),
             self.label("speech_documents"),
-            *(_sentence(d) for d in self.documents),
+            *(sentence(d) for d in self.documents),
             self.label("speech_steps"),
-            *(_sentence(self.label("speech_step", n=n, text=s)) for n, s in enumerate(self.steps, 1)),
-            _sentence(self.label("delay", delay=self.delay)),
-            _sentence(self.label("cost", cost=self.cost)),
-            _sentence(self.label("online_speech", online=self.online)),
+            *(sentence(self.label("speech_step", n=n, text=s)) for n, s in enumerate(self.steps, 1)),
+            sentence(self.label("delay", delay=self.delay)),
+            sentence(self.label("cost", cost=self.cost)),
+            sentence(self.label("online_speech", online=self.online)),
             self.label("speech_qr"),
-            _sentence(self.mediator_hours),
-            _sentence(self.site_name),
-            _sentence(self.label("opening", hours=self.opening_hours)),
+            sentence(self.mediator_hours),
+            sentence(self.site_name),
+            sentence(self.label("opening", hours=self.opening_hours)),
         ]
         return " ".join(p for p in parts if p)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if text and text[-1] not in ".!?…:":
-        text += "."
-    return text
-
-
 def build_receipt(demarche, config, language: str = "fr", now: datetime | None = None,
-                  reference: str | None = None) -> Receipt:
+                  reference: str | None = None, survey_url: str | None = None) -> Receipt:
     """A receipt for `demarche` (a catalogue.Demarche) at the site described by `config`.
 
-    `now` defaults to the local time; `reference` to a new random one.
+    `now` defaults to the local time; `reference` to a new random one; `survey_url`: the hub's
+    signed cold-survey address for this visit (None: the configured satisfaction address).
     """
     from kiosk.core.config import site_text  # noqa: PLC0415 - config imports the catalogue
 
@@ -221,7 +216,7 @@ def build_receipt(demarche, config, language: str = "fr", now: datetime | None =
         cost=text.cost,
         online=text.online,
         official_url=demarche.official_url,
-        satisfaction_url=config.receipt["satisfaction_url"],
+        satisfaction_url=survey_url or config.receipt["satisfaction_url"],
     )
 
 

@@ -15,6 +15,15 @@ Translate = Callable[[str], str]
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "…")
 
 
+# Actions that call a person or erase the session: a screen never opens with the keyboard focus
+# on one of them (Enter on a keypad must not call someone or wipe everything by accident).
+_CALLS_OR_ERASES = {"help:urgent", "call", "dont-know", "step:stuck", "finish", "staff:restart"}
+
+
+def calls_or_erases(action_id: str) -> bool:
+    return action_id in _CALLS_OR_ERASES or action_id.startswith("reason:")
+
+
 def sentence(text: str) -> str:
     """`text` as a spoken sentence: stripped, with a final stop unless it has one."""
     text = text.strip()

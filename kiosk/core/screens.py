@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from kiosk.core.i18n import N_, language_name
+from kiosk.core.partners import partner_name
 from kiosk.core.screen import Action, Block, ScreenModel, localised
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def demarche(j: "Journey") -> ScreenModel:
     t = d.text(j.session.language)
     blocks = [
         Block("text", items=(t.summary,)),
-        Block("notice", items=(_("With: {partner}").format(partner=d.partner),)),
+        Block("notice", items=(_("With: {partner}").format(partner=partner_name(_, d.partner)),)),
         Block("checklist", _("Documents to bring"), t.documents),
         Block("steps", _("The steps"), t.steps),
         Block("text", _("Cost"), (t.cost,)),
@@ -211,10 +212,10 @@ def end(j: "Journey") -> ScreenModel:
         blocks.append(Block("notice", items=(_("Thank you for your visit."),)))
     blocks.append(Block("heading", _("Did the kiosk help you?")))
     actions = [Action(f"face:{score}", _(label), icon, "face") for score, icon, label in FACES]
-    row = []
-    if j.session.demarche:
-        row.append(Action("print", _("Print the summary"), "printer", "nav"))
-        row.append(Action("show-qr", _("Show the QR code"), "qr-code", "nav"))
+    row = [Action("back", _("Back"), "arrow-left", "nav")]
+    if j.session.demarche:   # short words: four buttons share the bottom row
+        row.append(Action("print", _("Print"), "printer", "nav"))
+        row.append(Action("show-qr", _("QR code"), "qr-code", "nav"))
     row.append(Action("finish", _("Finish and erase"), "log-out", "nav"))
     return ScreenModel("end", _("Summary"), blocks, actions, row)
 
@@ -226,7 +227,8 @@ def feedback(j: "Journey") -> ScreenModel:
         "feedback", _("Thank you!"),
         [Block("text", items=(_("Why? You can choose a reason, or finish."),))],
         [Action(f"reason:{rid}", _(label), "", "normal") for rid, label in reasons],
-        [Action("finish", _("Finish and erase"), "log-out", "nav")],
+        [Action("back", _("Back"), "arrow-left", "nav"),
+         Action("finish", _("Finish and erase"), "log-out", "nav")],
     )
 
 

@@ -12,12 +12,14 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.core import accessibility as a11y
+from kiosk.core.screen import calls_or_erases
 from kiosk.quality.driver import is_visible
 from kiosk.ui.widgets.content import BodyText, ListItem
 from kiosk.ui.widgets.controls import KioskButton
 from kiosk.ui.widgets.tree import ancestors
 
 TOLERANCE_PX = 1.5
+CONTENT_SHARE = 0.5   # the page's content keeps at least half of the screen, in every mode
 
 
 def _background(widget) -> tuple:
@@ -109,6 +111,20 @@ def audit_screen(driver, mode: str) -> list[str]:
                                 f"{a11y.px_to_mm(max(dx, dy, 0), dpi):.1f} mm apart, at least {a11y.MIN_TARGET_GAP_MM} mm")
 
     focused = display.focus.widget()
+    if focused is not None and calls_or_erases(focused.action_id):  # as the screen opened
+        problems.append(f"the screen opens with the focus on {_short(focused.label)}, which calls "
+                        "a person or erases the session")
+    if not display.overlay.shown:
+        screen = display.current_screen()
+        if type(screen).__name__ == "BaseScreen":   # the generic screen: content and choices
+            # the content is what the bar, the fixed choices and the navigation row leave
+            controls = [display.bar, screen.ids.nav]
+            if screen.ids.actions.parent is screen.ids.fixed_actions:
+                controls.append(screen.ids.fixed_actions)
+            taken = sum(w.width * w.height for w in controls)
+            share = 1 - taken / (win_w * win_h)
+            if share < CONTENT_SHARE - 0.005:
+                problems.append(f"the content has {share:.0%} of the screen, at least {CONTENT_SHARE:.0%}")
     if buttons and (focused is None or not is_visible(focused)):
         problems.append("no visible keyboard focus")
     elif focused is not None:

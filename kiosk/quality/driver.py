@@ -86,12 +86,18 @@ class AppDriver:
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y)
 
-    def key(self, keycode: int, modifiers=(), wait: float = 1.0) -> None:
+    def key(self, keycode: int, modifiers=(), wait: float = 1.0, text: str | None = None) -> None:
+        """A physical key press; `text`: the character it types, as the keyboard reports it."""
         if self.clock is not None:
             self.clock.advance(wait)
-        Window.dispatch("on_key_down", keycode, 0, None, list(modifiers))
+        Window.dispatch("on_key_down", keycode, 0, text, list(modifiers))
         Window.dispatch("on_key_up", keycode, 0)
         self.pump(2)
+
+    def type(self, text: str) -> None:
+        """Type on a physical keyboard, one key after the other (no pause between keys)."""
+        for char in text:
+            self.key(ord(char.lower()) if char != " " else 32, wait=0.05, text=char)
 
     def act(self, action_id: str) -> None:
         """Send an event as the app would from a control (for tours, not for input tests)."""

@@ -88,6 +88,7 @@ class KioskApp(App):
     font_icon = NumericProperty(40)
     target_px = NumericProperty(60)
     gap_px = NumericProperty(12)
+    text_step = NumericProperty(0)   # 0, 1, 2: normal, large, very large
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
                  print_service=None, print_service_factory=None, listener_factory=None,
@@ -128,6 +129,7 @@ class KioskApp(App):
         """Sizes in mm from the configured DPI and the session's text step; the palette."""
         session = self.journey.session
         step = a11y.TEXT_STEPS[session.text_step]
+        self.text_step = session.text_step
         self.font_body = a11y.font_px_for_cap_mm(step["body"], self.dpi)
         self.font_title = a11y.font_px_for_cap_mm(step["title"], self.dpi)
         self.font_small = a11y.font_px_for_cap_mm(step["small"], self.dpi)

@@ -55,7 +55,8 @@ class Display:
     def screen(self, name: str):
         if not self.screens.has_screen(name):
             screen = build_screen(name)
-            screen.bind(overflow=self._on_overflow)
+            screen.bind(overflow=self._on_overflow, can_scroll_up=self._on_overflow,
+                        can_scroll_down=self._on_overflow)
             self.screens.add_widget(screen)
         return self.screens.get_screen(name)
 

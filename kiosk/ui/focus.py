@@ -2,12 +2,15 @@
 
 The order is the overlay's buttons while an overlay is up, else the bar's buttons then the
 screen's controls in reading order. A new screen focuses its first content control (never the
-bar), so Enter on a keypad acts on the page, not on a setting.
+bar, never a control that calls a person or erases the session), so Enter on a keypad acts on
+the page, not on a setting, and never calls someone by accident.
 """
 
 from __future__ import annotations
 
 from typing import Callable
+
+from kiosk.core.screen import calls_or_erases
 
 
 class Focus:
@@ -33,10 +36,12 @@ class Focus:
         previous = self.widget()
         self.order = order
         if first_content or previous not in order:
-            self.index = order.index(content[0]) if content else 0
+            safe = [w for w in content if not calls_or_erases(w.action_id)]
+            start = safe or content
+            self.index = order.index(start[0]) if start else 0
         else:
             self.index = order.index(previous)
-        self._paint()
+        self._paint(reveal=False)  # a new page starts at its top; a layout change keeps the view
 
     def move(self, delta: int):
         """Tab / arrows: the next or previous control (wrapping); returns it."""
@@ -52,12 +57,12 @@ class Focus:
             self.index = self.order.index(widget)
             self._paint()
 
-    def _paint(self) -> None:
+    def _paint(self, reveal: bool = True) -> None:
         for button in self._all_buttons():
             button.focused = False
         focused = self.widget()
         if focused is not None:
             focused.focused = True
-            _order, _content, reveal = self._controls()
-            if reveal is not None:
-                reveal(focused)
+            _order, _content, scroll_to = self._controls()
+            if reveal and scroll_to is not None:
+                scroll_to(focused)

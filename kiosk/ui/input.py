@@ -93,9 +93,13 @@ class InputRouter:
 
     # ---- keys ---------------------------------------------------------------------------------
 
-    def on_key_down(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
+    def on_key_down(self, _window, key, _scancode, codepoint, modifiers) -> bool:
         self.inactivity.activity(self.clock())
         focus = self.display.focus
+        typed = self._typed_event(key, codepoint, modifiers)
+        if typed:
+            self.action(typed, force=True)   # typing: every key counts, even quick repeats
+            return True
         if key == keys.TAB:
             self._move(focus, -1 if "shift" in modifiers else 1)
         elif key in (keys.DOWN, keys.RIGHT):
@@ -118,6 +122,29 @@ class InputRouter:
         else:
             return False
         return True
+
+    def _typed_event(self, key, codepoint, modifiers) -> str | None:
+        """A physical keyboard types into the search field and the PIN keypad (its space bar
+        types a space there; it never presses the focused on-screen key)."""
+        if self.display.overlay.shown or {"ctrl", "alt", "meta"} & set(modifiers or ()):
+            return None
+        screen = self.journey.screen_name
+        char = (codepoint or "").lower()
+        if screen == "search":
+            from kiosk.core.search import BACKSPACE, SPACE, TYPABLE
+
+            if key == keys.BACKSPACE:
+                return f"key:{BACKSPACE}"
+            if key == keys.SPACE:
+                return f"key:{SPACE}"
+            if len(char) == 1 and char in TYPABLE:
+                return f"key:{char}"
+        elif screen == "pin":
+            if key == keys.BACKSPACE:
+                return "staff:erase"
+            if len(char) == 1 and char in "0123456789":
+                return f"staff:digit:{char}"
+        return None
 
     def _move(self, focus, delta: int) -> None:
         focused = focus.move(delta)

@@ -57,7 +57,8 @@ class ReceiptDesk:
         """Announce at once, print in the printer's worker, report back on the UI thread."""
         from kiosk.core.receipt import build_receipt
 
-        receipt = build_receipt(self.catalogue.demarches[demarche_id], self.config, language)
+        receipt = build_receipt(self.catalogue.demarches[demarche_id], self.config, language,
+                                survey_url=self.survey_url(demarche_id, language))
         self._last_receipt = receipt
         if self.service is None:
             self.show_qr(demarche_id, overlays.no_printer(self._))
@@ -68,7 +69,8 @@ class ReceiptDesk:
 
     def _printed(self, result) -> None:
         if result.ok:
-            self.display.present_overlay(overlays.printed(self._))
+            can_read = self.display.speech.available and self.journey.session.voice_on
+            self.display.present_overlay(overlays.printed(self._, can_read))
             return
         self.faults.append(f"printer: {result.mediator_message()}")
         log.warning("print fault: %s", result.reason)

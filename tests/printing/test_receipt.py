@@ -6,9 +6,10 @@ from kiosk.core.receipt import REFERENCE_ALPHABET, build_receipt, new_reference,
 
 def test_receipt_holds_the_issue_content(receipt, config):
     text = "\n".join(receipt.lines())
-    assert config.site["name"] in text
-    assert config.site["opening_hours"] in text
-    assert config.site["mediator_hours"] in text
+    from kiosk.core.config import site_text
+
+    for key in ("name", "opening_hours", "mediator_hours"):
+        assert site_text(config, key, receipt.language)[0] in text
     assert "Le 4 mars 2025 à 14 h 05" in text
     assert "K7P-4MX" in text
     assert "Carte Vitale" in text and "Assurance Maladie" in text

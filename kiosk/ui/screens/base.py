@@ -29,6 +29,8 @@ class BaseScreen(Screen):
     # Fixed choices go beside the content on a landscape screen, under it on a portrait one.
     side_by_side = BooleanProperty(False)
     overflow = BooleanProperty(False)
+    can_scroll_up = BooleanProperty(False)     # a scroll button is shown only when it can move
+    can_scroll_down = BooleanProperty(False)
     bg_color = ListProperty([1, 1, 1, 1])
     scroll_up_label = StringProperty("")
     scroll_down_label = StringProperty("")
@@ -36,8 +38,13 @@ class BaseScreen(Screen):
     _action_buttons: list = []
     _nav_buttons: list = []
 
+    _actions_moved_in = False   # this render: the fixed choices went into the body (no room)
+
     def on_size(self, *_):
-        self.side_by_side = self.width > self.height and not self.actions_in_body
+        self.side_by_side = self.width > self.height and not self._actions_in_body()
+
+    def _actions_in_body(self) -> bool:
+        return self.actions_in_body or self._actions_moved_in
 
     def on_actions_in_body(self, *_):
         self.on_size()
@@ -55,6 +62,8 @@ class BaseScreen(Screen):
             discard_children(box)
         if actions.parent is not None:
             actions.parent.remove_widget(actions)
+        self._actions_moved_in = False
+        self.on_size()
         for block in model.blocks:
             body.add_widget(build_block(block))
         if self.actions_in_body:
@@ -79,35 +88,98 @@ class BaseScreen(Screen):
     def _check_overflow(self, *_):
         scroller = self.ids.scroller
         self.overflow = self.ids.body_box.minimum_height > scroller.height + 1
+        self._scrolled()
         self._fit_fixed_actions()
 
+    def _scrolled(self, *_):
+        y = self.ids.scroller.scroll_y
+        self.can_scroll_up = self.overflow and y < 0.999
+        self.can_scroll_down = self.overflow and y > 0.001
+
     def _fit_fixed_actions(self) -> None:
-        """Fixed choices must leave room for the content: when they would take the whole side
-        column (landscape) or more than half the height (portrait), their second lines go.
-        One way per render, so it cannot flip back and forth."""
+        """Fixed choices must leave the content at least half of the screen: first their second
+        lines go (still spoken); if that is not enough, they move into the scrolling body, after
+        the content. One way per render, so it cannot flip back and forth."""
         fixed, middle = self.ids.get("fixed_actions"), self.ids.get("middle")
         if middle is None or fixed is None:  # a screen with a layout of its own (search, PIN)
             return
-        if self.actions_in_body or not self._action_buttons or middle.height <= 1:
+        if self._actions_in_body() or not self._action_buttons or middle.height <= 1:
             return
+        from kivy.core.window import Window
+
+        if self.width < 0.9 * Window.width:
+            return   # not laid out yet
+        # the content keeps at least half of the window: the bar (the window less this screen),
+        # the fixed choices and the navigation row take the rest
+        nav = self.ids.nav
+        window = Window.width * Window.height
+        taken = window - self.width * self.height + fixed.width * fixed.height + nav.width * nav.height
         room = middle.height if self.side_by_side else middle.height * 0.55
-        if fixed.minimum_height > room and not self._action_buttons[0].compact:
+        crowded = taken > 0.5 * window or fixed.minimum_height > room
+        if not crowded:
+            return
+        if not self._action_buttons[0].compact:
             for button in self._action_buttons:
                 button.compact = True
+            self._settling = True   # measure again once the compact buttons are laid out
+            Clock.schedule_once(self._settled, 0.1)
+            return
+        if taken > 0.5 * window and not self._settling:
+            self._move_actions_into_body()
+
+    _settling = False
+
+    def _settled(self, *_):
+        self._settling = False
+        self._fit_fixed_actions()
+
+    def _move_actions_into_body(self) -> None:
+        actions = self.actions_grid
+        if actions.parent is not None:
+            actions.parent.remove_widget(actions)
+        self._actions_moved_in = True
+        for button in self._action_buttons:
+            button.compact = False        # in the body they have all the room they need
+        self.ids.body_box.add_widget(actions, index=1)  # above the spacer
+        self.on_size()
 
     def focusables(self) -> list[KioskButton]:
         """Controls in reading order: content choices, scroll buttons, then navigation."""
-        scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []
-        return self._action_buttons + scroll + self._nav_buttons
+        return self._action_buttons + self.scroll_buttons() + self._nav_buttons
+
+    def scroll_buttons(self) -> list[KioskButton]:
+        """The scroll buttons that can move the page now."""
+        return [b for b, on in ((self.ids.scroll_up, self.can_scroll_up),
+                                (self.ids.scroll_down, self.can_scroll_down)) if on]
 
     def scroll_page(self, direction: int) -> None:
-        """Move the body by most of a page: +1 down, -1 up (taps, never drags)."""
+        """Move the body by most of a page: +1 down, -1 up (taps, never drags). The new top is
+        the top of a block or a list line, so that no line is cut in half."""
         scroller, content = self.ids.scroller, self.ids.body_box
         hidden = content.minimum_height - scroller.height
         if hidden <= 0:
             return
-        step = scroller.height * 0.8 / hidden
-        scroller.scroll_y = min(1.0, max(0.0, scroller.scroll_y - direction * step))
+        top = (1 - scroller.scroll_y) * hidden           # content hidden above the view
+        wanted = min(hidden, max(0.0, top + direction * scroller.height * 0.8))
+        edges = self._line_tops()
+        if direction > 0:
+            fits = [e for e in edges if top + 1 < e <= wanted]
+            if fits and wanted < hidden:
+                wanted = max(fits)
+        else:
+            fits = [e for e in edges if wanted <= e < top - 1]
+            if fits and wanted > 0:
+                wanted = min(fits)
+        scroller.scroll_y = 1.0 - wanted / hidden
+        self._scrolled()
+
+    def _line_tops(self) -> list[float]:
+        """Distances from the top of the body to the top of each block and list line."""
+        content = self.ids.body_box
+        content_top = content.to_window(content.x, content.top)[1]
+        tops = [content_top - w.to_window(w.x, w.top)[1]
+                for block in self.ids.body.children for w in (block, *block.children)]
+        return sorted(t for t in tops if t > 0)
 
     def reveal(self, widget) -> None:
         """Scroll so that a focused widget inside the body is visible."""

@@ -63,5 +63,5 @@ class PinScreen(BaseScreen):
         self._keys = self.ids.keypad.show(model.keys)
 
     def focusables(self):
-        scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []
+        scroll = self.scroll_buttons()
         return self._action_buttons + list(self._keys) + scroll + self._nav_buttons

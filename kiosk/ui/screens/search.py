@@ -78,5 +78,5 @@ class SearchScreen(BaseScreen):
 
     def focusables(self):
         """Results, scroll buttons, the keys row by row, then navigation."""
-        scroll = [self.ids.scroll_up, self.ids.scroll_down] if self.overflow else []
+        scroll = self.scroll_buttons()
         return self._action_buttons + scroll + list(self._keys) + self._nav_buttons
