@@ -200,7 +200,16 @@ class KioskApp(App):
         ExceptionManager.add_handler(_RecoverFromErrors(self))
         Clock.schedule_interval(self.check_inactivity, 0.5)
         self.display.present(journey.screen())
+        Clock.schedule_once(self._ready, 0)   # after the first frame is drawn
         return self.display.root
+
+    def _ready(self, _dt) -> None:
+        """The first screen is interactive: tell the service manager, and ping its watchdog from
+        this clock so that a frozen UI loop (not only a dead process) gets the kiosk restarted."""
+        from kiosk.devices import service_manager
+
+        service_manager.notify_ready()
+        self._watchdog = service_manager.start_watchdog(Clock)
 
     def on_request_close(self, *_args, **_kwargs) -> bool:
         """A window-close request (a window manager's shortcut, a close button): refused. Only
@@ -279,6 +288,9 @@ class KioskApp(App):
         return {"printer": printer, "voice": voice, "microphone": microphone}
 
     def on_stop(self):
+        from kiosk.devices import service_manager
+
+        service_manager.notify_stopping()
         self.journey.wipe()
         self.speech.close()
         self.receipts.close()
