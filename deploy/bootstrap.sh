@@ -20,7 +20,7 @@ PACKAGES=(
     libgl1 libgl1-mesa-dri libegl1 libmtdev1 libsdl2-2.0-0
     fonts-dejavu-core xdotool imagemagick git
     postgresql chromium
-    cage xwayland grim matchbox-window-manager wmctrl debootstrap ansible-core ansible-lint
+    cage xwayland grim matchbox-window-manager wmctrl debootstrap systemd-container ansible-core ansible-lint
 )
 XVFB_SCREEN="-screen 0 1920x1920x24"
 
