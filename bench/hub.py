@@ -9,7 +9,8 @@ same time to time each alert from request_help to the mediator.
 The first heartbeats of all kiosks (sent at once when the links start) are a warm-up outside the
 measured window. Prints one JSON object: kiosks, workers, seconds, requests_per_s, events_per_s, p50_ms, p95_ms,
 p99_ms (as the kiosks see them: this includes the simulator's own waits for the CPU),
-hub_p50_ms, hub_p95_ms (the hub's own time per request, from its Server-Timing header), lost, duplicated, alerts, alert_to_mediator_p95_ms, drained_s.
+hub_p50_ms, hub_p95_ms (the hub's own time per request, from its Server-Timing header),
+failed_or_shed_requests (answered 503 "busy" by an overloaded hub, or failed: retried later), lost, duplicated, alerts, alert_to_mediator_p95_ms, drained_s.
 """
 
 from __future__ import annotations
@@ -89,10 +90,11 @@ def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float
         time.sleep(0.2)
     drained = time.time()
     backlog = sum(link.outbox.size() for link in links)
+    failed = sum(link.failed_requests for link in links)
     for link in links:
         link.close(timeout=2)
     results.put({"recorded": recorded, "samples": samples, "t0": t0, "generated_until": generated_until,
-                 "drained": drained, "backlog": backlog, "alerts": alerts})
+                 "drained": drained, "backlog": backlog, "alerts": alerts, "failed": failed})
 
 
 def _sse_reader(url: str, session, seen: dict, stop: threading.Event) -> None:
@@ -219,6 +221,7 @@ def run(argv: list[str]) -> dict:
             "alert_to_mediator_p95_ms": round(_percentile(delays, 0.95), 1) if delays else None,
             "drained_s": round(max(r["drained"] for r in reports) - t1, 1),
             "backlog_left": sum(r["backlog"] for r in reports),
+            "failed_or_shed_requests": sum(r["failed"] for r in reports),
             "database": "postgresql",
         }
     finally:

@@ -53,7 +53,12 @@ DEVICE_FILE_NAME = "hub-device.json"
 
 
 class HubUnavailable(Exception):
-    """The hub could not be reached or answered badly (network, 5xx, not JSON): retry later."""
+    """The hub could not be reached or answered badly (network, 5xx, not JSON): retry later.
+    `retry_after` (seconds) is set when a busy hub said when to come back."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class HubRefused(Exception):
@@ -120,7 +125,9 @@ def load_device(path: Path) -> dict | None:
 
 def _json_or_raise(response: requests.Response) -> dict:
     if response.status_code >= 500:
-        raise HubUnavailable(f"The hub answered {response.status_code}: it will be tried again later.")
+        retry_after = response.headers.get("retry-after", "")
+        raise HubUnavailable(f"The hub answered {response.status_code}: it will be tried again later.",
+                             float(retry_after) if retry_after.isdigit() and int(retry_after) <= 600 else None)
     try:
         data = response.json()
     except ValueError:
@@ -251,6 +258,7 @@ class HubLink:
         self._connected = False
         self._last_error = ""
         self._closed = False
+        self.failed_requests = 0  # sends that met no hub, a 5xx or a bad answer (retried later)
         self._last_counts: tuple[int, dict] = (0, {"refused": 0, "rejected": 0})
 
     @classmethod
@@ -420,7 +428,11 @@ class HubLink:
                     self._contact(False, f"The hub refused this kiosk ({exc.status}): {exc}")
                     log.warning("hub refused the batch (%d)", exc.status)
                 except HubUnavailable as exc:
+                    self.failed_requests += 1
                     self._contact(False, f"The hub cannot be reached: {exc}")
+                    if exc.retry_after is not None:  # a busy hub said when: come back then, spread out
+                        self._stop.wait(exc.retry_after * random.uniform(1.0, 2.0))
+                        continue
                 failures += 1
                 self._stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap))
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -62,10 +63,25 @@ class HubMiddleware:
 
     def __init__(self, app):
         self.app = app
+        self.in_flight = 0
+        self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64"))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if scope["path"].startswith("/api/v1/events") and self.in_flight >= self.max_in_flight:
+            # overloaded: answer at once so kiosks back off (their outbox keeps everything) rather
+            # than queue here and make every request slow
+            response = JSONResponse({"error": "The hub is busy: try again shortly."}, status_code=503,
+                                    headers={"Retry-After": "1"})
+            return await response(scope, receive, send)
+        self.in_flight += 1
+        try:
+            await self._handle(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _handle(self, scope, receive, send):
         state = scope["app"].state
         if state.master_secret is None and scope["path"] != "/healthz":
             try:

@@ -50,7 +50,9 @@ def postgres():
 class HubProcess:
     """`uvicorn kiosk.hub.app:app_from_env` on 127.0.0.1 in its own process (can be killed and restarted)."""
 
-    def __init__(self, database_url: str, data_dir: Path, alert_repeat_s: float = 3.0, workers: int = 1):
+    def __init__(self, database_url: str, data_dir: Path, alert_repeat_s: float = 3.0, workers: int = 1,
+                 env: dict | None = None):
+        self.extra_env = env or {}
         self.database_url = database_url
         self.data_dir = data_dir
         self.port = free_port()
@@ -64,7 +66,7 @@ class HubProcess:
 
     def start(self) -> "HubProcess":
         env = {**os.environ, "KIOSK_HUB_DATABASE_URL": self.database_url,
-               "KIOSK_HUB_ALERT_REPEAT_SECONDS": str(self.alert_repeat_s)}
+               "KIOSK_HUB_ALERT_REPEAT_SECONDS": str(self.alert_repeat_s), **self.extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "kiosk.hub.app:app_from_env", "--factory", "--host", "127.0.0.1",
              "--port", str(self.port), "--workers", str(self.workers), "--log-level", "warning", "--no-access-log"],

@@ -195,3 +195,18 @@ def test_concurrent_migrations_from_empty_agree(hub, request, tmp_path):
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
     finally:
         engine.dispose()
+
+
+def test_an_overloaded_hub_sheds_event_batches_with_retry_after(tmp_path, device):
+    """KIOSK_HUB_MAX_IN_FLIGHT=0: every batch meets a full hub; it says 503 and when to retry, stores
+    nothing, and /healthz still answers."""
+    from tests.hub.conftest import HubProcess
+    busy = HubProcess(f"sqlite:///{tmp_path / 'busy.sqlite3'}", tmp_path, env={"KIOSK_HUB_MAX_IN_FLIGHT": "0"})
+    busy.start()
+    try:
+        response = signed_post(busy, device, "/api/v1/events", {"site": device["site"], "events": [session_event()]})
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        assert "busy" in response.json()["error"]
+        assert requests.get(busy.url + "/healthz", timeout=5).status_code == 200
+    finally:
+        busy.stop()

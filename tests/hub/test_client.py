@@ -78,6 +78,9 @@ class HostileHub:
             if mode == "500":
                 self._reply(conn, 500, b'{"error": "boom"}')
                 return
+            if mode == "busy":
+                self._reply(conn, 503, b'{"error": "busy"}', b"Retry-After: 1\r\n")
+                return
             if mode == "malformed":
                 self._reply(conn, 200, b'{"stored": [')
                 return
@@ -90,9 +93,9 @@ class HostileHub:
             self._reply(conn, answer.status_code, answer.content)
 
     @staticmethod
-    def _reply(conn, status, body):
+    def _reply(conn, status, body, extra=b""):
         conn.sendall(b"HTTP/1.1 %d X\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-                     b"Connection: close\r\n\r\n%s" % (status, len(body), body))
+                     b"%sConnection: close\r\n\r\n%s" % (status, len(body), extra, body))
 
 
 @pytest.fixture(scope="module")
@@ -282,3 +285,21 @@ def test_a_second_help_request_is_not_held_up_by_the_first_ones_long_poll(hub, t
         assert link.help_status(first) == "delivered"
     finally:
         link.close()
+
+
+def test_a_busy_hub_is_retried_when_it_says_not_with_a_growing_backoff(hub, hostile, tmp_path):
+    device = enrolled_device(hub, site="fs-client")
+    link = make_link({**device, "hub_url": hostile.url}, tmp_path, backoff_base=5.0, backoff_cap=300.0)
+    hostile.mode = "busy"
+    link.start()
+    try:
+        before = hostile.requests
+        link.record_session("impots", "guide", "done", 4, "fr")
+        # Retry-After: 1 -> a retry every 1-2 s; exponential backoff from 5 s would need > 15 s for 3 tries
+        wait_until(lambda: hostile.requests >= before + 4, 9, what="retries paced by Retry-After")
+        hostile.mode = "pass"
+        wait_until(lambda: link.state().backlog == 0, 10, what="delivery once the hub is free")
+    finally:
+        hostile.mode = "pass"
+        link.close()
+    assert total_sessions(hub, device["kiosk_id"]) == 1
