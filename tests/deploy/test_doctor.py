@@ -272,3 +272,17 @@ def test_clock_read_from_the_kernel():
 def test_disk_and_content_on_this_machine(tmp_path):
     assert health.check_disk(tmp_path).status in ("ok", "warn")
     assert health.check_content().status == "ok"
+
+
+def test_every_health_sentence_has_its_french_for_the_mediator():
+    import ast
+
+    from kiosk import paths
+    from kiosk.core.i18n import parse_po
+
+    french = parse_po(paths.LOCALES_DIR / "fr" / "LC_MESSAGES" / "kiosk.po")
+    tree = ast.parse(Path(health.__file__).read_text(encoding="utf-8"))
+    msgids = [node.args[0].value for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "N_"]
+    assert len(msgids) > 40
+    assert [m for m in msgids if m not in french] == []
