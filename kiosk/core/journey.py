@@ -51,11 +51,15 @@ class Journey:
         handler = getattr(self, "_on_" + verb.replace("-", "_"), None)
         if handler is None:
             raise ValueError(f"unknown event {action_id!r}")
-        came_from = self.screen_name
+        came_from, was_started = self.screen_name, self.session.started
         handler(arg)
         if self.screen_name == "attract" and came_from not in ("attract", *STAFF_SCREENS) \
                 and fx.SessionWiped() not in self.effects:
-            self.wipe("abandoned")   # the welcome screen, reached by any path, is a new citizen's
+            # the welcome screen, reached by any path, is a new citizen's: count and forget
+            if was_started and self.on_finish:
+                self.session.outcome = self.session.outcome or "abandoned"
+                self.on_finish(self.session)
+            self.wipe()
         return self.screen()
 
     _NAV_FIELDS = ("theme", "demarche", "help_level", "step")
