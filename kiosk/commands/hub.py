@@ -82,8 +82,16 @@ def _engine(args):
 def serve_hub(args) -> int:
     from kiosk.hub.db import database_url
     engine = _engine(args)
+    from sqlalchemy import func, select
+
+    from kiosk.hub.models import users
+    with engine.begin() as conn:
+        has_users = conn.execute(select(func.count()).select_from(users)).scalar_one() > 0
     engine.dispose()
     url = database_url(args.data_dir, args.database_url)
+    if not has_users:
+        print("No account yet: create the first one with  kiosk hub add-user NAME --role admin"
+              + (f" --data-dir {args.data_dir}" if args.data_dir else ""), flush=True)
     if args.workers > 1 and url.startswith("sqlite"):
         print("Several workers need PostgreSQL (--database-url); starting one.", file=sys.stderr)
         args.workers = 1

@@ -8,12 +8,14 @@ import os
 import secrets
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, insert, select
-from sqlalchemy.exc import IntegrityError
+logging.getLogger("alembic").setLevel(logging.WARNING)  # before alembic is imported: its plugins log at import
 
-from kiosk.hub.models import hub_meta
+from alembic import command  # noqa: E402
+from alembic.config import Config as AlembicConfig  # noqa: E402
+from sqlalchemy import Engine, create_engine, event, insert, select  # noqa: E402
+from sqlalchemy.exc import IntegrityError  # noqa: E402
+
+from kiosk.hub.models import hub_meta  # noqa: E402
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -35,6 +35,7 @@ def test_serve_add_kiosk_enrol_and_revoke_on_an_embedded_hub(tmp_path):
             return False
     try:
         wait_until(healthy, 60, what="kiosk hub serve")
+        assert "No account yet" in server.stdout.readline() + server.stdout.readline()
         assert (data / "hub.sqlite3").exists()
         added = kiosk("hub", "add-kiosk", "Accueil 1", "--site", "fs-lens", "--data-dir", str(data))
         assert added.returncode == 0, added.stderr
