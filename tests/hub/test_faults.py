@@ -31,7 +31,7 @@ def test_kill_9_the_kiosk_mid_send_then_restart_it(hub, tmp_path):
     device_file = tmp_path / "hub-device.json"
     device = enrolled_device(hub, site="fs-faults", path=device_file)
     outbox = tmp_path / "outbox.sqlite3"
-    n = 400
+    n = 2000  # 20 batches: the kill below lands after the first one and before the last
     child = subprocess.Popen([sys.executable, "-m", "tests.hub._kiosk_child", str(device_file), str(outbox), str(n)],
                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
@@ -42,6 +42,7 @@ def test_kill_9_the_kiosk_mid_send_then_restart_it(hub, tmp_path):
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
     partial = total_sessions(hub, device["kiosk_id"])
+    assert 0 < partial < n, f"the kill did not land mid-send ({partial} of {n} had landed)"
     link = HubLink(device, Outbox(outbox), heartbeat_s=0, backoff_base=0.05, backoff_cap=0.5)
     link.start()
     try:
@@ -54,7 +55,7 @@ def test_kill_9_the_kiosk_mid_send_then_restart_it(hub, tmp_path):
 def test_kill_9_the_hub_mid_batch_then_restart_it(hub, tmp_path):
     device = enrolled_device(hub, site="fs-faults")
     link = HubLink(device, Outbox(tmp_path / "outbox.sqlite3"), heartbeat_s=0, backoff_base=0.05, backoff_cap=0.5)
-    n = 600
+    n = 3000  # 30 batches: the hub dies after the first one and before the last
     for i in range(n):
         link.record_session("retraite", "teach", "done", 0, "en")
     link.start()
@@ -63,6 +64,7 @@ def test_kill_9_the_hub_mid_batch_then_restart_it(hub, tmp_path):
                    what="the first batch to land")
         hub.kill()
         landed = total_sessions(hub, device["kiosk_id"])
+        assert 0 < landed < n, f"the hub was not killed mid-batch ({landed} of {n} had landed)"
         wait_until(lambda: not link.state().connected, 10, what="the kiosk to notice")
         hub.start()
         wait_until(lambda: link.state().backlog == 0, 30, what="the backlog to drain after the restart")
