@@ -194,3 +194,101 @@ def test_fleet_playbook_applied_twice_changes_nothing_the_second_time(root, prov
     assert re.search(r'(?m)^pin_hash = "scrypt\$', config), "the template keeps the stored PIN hash"
     doctor = root.run("/usr/local/bin/kiosk", "doctor", "--only", "config,pin,content")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+
+
+PROBE = """\
+import os, sys, time
+from pathlib import Path
+from kiosk.devices import service_manager
+
+runtime = Path(os.environ["RUNTIME_DIRECTORY"])
+(runtime / f"speech-{os.getpid()}.wav").write_bytes(b"RIFF")  # what a session leaves while it runs
+service_manager.notify_ready("probe ready")
+interval = service_manager.watchdog_interval()
+assert interval, ("no watchdog for this process", os.environ.get("WATCHDOG_PID"), os.getppid())
+while not Path("/run/kiosk-test-freeze").exists():
+    service_manager.notify_watchdog()
+    time.sleep(interval)
+service_manager.notify_status("frozen on purpose")
+while True:  # a UI loop stuck for ever
+    time.sleep(1)
+"""
+
+# Lines of kiosk.service that need a console and a seat (absent in a container).
+SEAT_ONLY = ("PAMName=", "TTY", "StandardInput=", "Utmp")
+
+
+def test_real_systemd_restarts_a_frozen_kiosk_and_empties_its_runtime_directory(root, provisioned):
+    """The installed kiosk.service, booted by systemd in systemd-nspawn, with the seat lines
+    removed and ExecStart replaced by a probe that uses the installed service_manager from a
+    child of the main process (as the kiosk is cage's child): READY=1 and WATCHDOG=1 accepted;
+    a frozen loop is killed (SIGABRT) and restarted by the watchdog, and /run/kiosk is emptied."""
+    assert shutil.which("systemd-nspawn"), "install systemd-container"
+    root.unmount()  # systemd-nspawn mounts its own /proc, /sys and /dev
+    unit = (root.path / "etc/systemd/system/kiosk.service").read_text()
+    lines = [line for line in unit.splitlines() if not line.startswith(SEAT_ONLY)]
+    lines = [("ExecStart=/bin/sh -c '/opt/kiosk/venv/bin/python /usr/local/lib/kiosk-probe.py; true'"
+              if line.startswith("ExecStart=") else "WatchdogSec=3" if line.startswith("WatchdogSec=")
+              else line) for line in lines]
+    (root.path / "etc/systemd/system/kiosk-probe.service").write_text("\n".join(lines) + "\n")
+    (root.path / "usr/local/lib/kiosk-probe.py").write_text(PROBE)
+    (root.path / "usr/local/lib/kiosk-probe.py").chmod(0o644)
+    disabled = root.run("systemctl", "disable", "kiosk.service")  # no seat for cage in a container
+    assert disabled.returncode == 0, disabled.stderr
+    (root.path / "usr/sbin/policy-rc.d").unlink()
+    boot = subprocess.Popen(["systemd-nspawn", "-D", str(root.path), "--boot", "--quiet", "--register=no",
+                             "--keep-unit"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        def container_pid1():
+            children = Path(f"/proc/{boot.pid}/task/{boot.pid}/children")
+            pids = children.read_text().split() if children.exists() else []
+            return pids[0] if pids else None
+
+        pid1 = wait_for(container_pid1, 60, "the container's init")
+
+        def inside(*argv: str) -> subprocess.CompletedProcess:
+            return subprocess.run(["nsenter", "-t", pid1, "-a", *argv], capture_output=True, text=True,
+                                  timeout=60)
+
+        def show(prop: str) -> str:
+            return inside("systemctl", "show", "-p", prop, "--value", "kiosk-probe.service").stdout.strip()
+
+        wait_for(lambda: inside("systemctl", "is-system-running").stdout.strip() in ("running", "degraded"),
+                 120, "systemd to finish booting")
+        started = inside("systemctl", "start", "kiosk-probe.service")  # returns once READY=1 arrives
+        assert started.returncode == 0, started.stderr + inside("journalctl", "-u", "kiosk-probe").stdout
+        assert show("StatusText") == "probe ready" and show("NRestarts") == "0"
+        before = inside("ls", "/run/kiosk").stdout.split()
+        assert len(before) == 1 and before[0].startswith("speech-"), before
+        assert inside("stat", "-c", "%U %a", "/run/kiosk").stdout.split() == ["kiosk", "700"]
+        wait_for(lambda: show("ActiveState") == "active" and show("NRestarts") == "0", 10, "pings")
+        inside("touch", "/run/kiosk-test-freeze")
+        wait_for(lambda: show("NRestarts") == "1", 30, "the watchdog to restart the frozen kiosk")
+        inside("rm", "-f", "/run/kiosk-test-freeze")
+        journal = inside("journalctl", "-u", "kiosk-probe.service", "--no-pager").stdout
+        assert "Watchdog timeout" in journal and "Failed with result 'watchdog'" in journal, journal
+        wait_for(lambda: show("ActiveState") == "active", 30, "the restarted probe")
+        # only the restarted probe's file: the frozen run's file went with the emptied folder
+        after = wait_for(lambda: inside("ls", "/run/kiosk").stdout.split(), 30, "the new probe's file")
+        assert len(after) == 1 and after != before, (before, after)
+    finally:
+        boot.terminate()
+        try:
+            boot.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            boot.kill()
+            boot.wait(timeout=30)
+
+
+def wait_for(predicate, timeout: float, what: str):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.2)
