@@ -90,8 +90,7 @@ def open_speaker(config: Config):
     from kiosk.devices.speaker import Speaker
 
     try:
-        return Speaker.from_config(config, player=config.devices["speech_player"] or None,
-                                   headset=config.devices["headset"])
+        return Speaker.from_config(config, player=config.devices["speech_player"] or None)
     except Exception as exc:  # the kiosk works without a voice
         log.warning("speech disabled: %s", exc.__class__.__name__)
         return None

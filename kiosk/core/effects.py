@@ -86,3 +86,8 @@ class PrintTestPage(Effect):
 class SessionWiped(Effect):
     """The session was forgotten (finish, back to the welcome screen, timeout, error, restart):
     the devices and the look go back to a new citizen's defaults."""
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Effect):
+    """The language button: show every language offered, each by its own name."""

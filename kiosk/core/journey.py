@@ -216,6 +216,15 @@ class Journey:
             raise ValueError(what)
         self.effects.append(fx.LookChanged(what))
 
+    def _on_languages(self, _):
+        """The language button with more than two languages: the picker (an overlay)."""
+        self.effects.append(fx.ChooseLanguage())
+
+    def _on_language(self, code):
+        """A language chosen by its name (on the first screen, the picker or by voice)."""
+        self.set_language(code)
+        self.effects.append(fx.LookChanged("language"))
+
     def _on_staff(self, what):
         """The mediator's PIN screen and panel: the mediator mode says what happens."""
         outcome = self.mediator.handle(what, self.screen_name)

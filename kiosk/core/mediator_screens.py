@@ -112,12 +112,12 @@ def keypad_rows(_: Translate) -> list[list[KeyAction]]:
     spoken = _("Digit key")
 
     def digit(d: str) -> KeyAction:
-        return KeyAction(f"staff:digit:{d}", d, "", "normal", "", spoken, 1.0)
+        return KeyAction(f"staff:digit:{d}", d, "", "normal", spoken=spoken, units=1.0)
 
     rows = [[digit(d) for d in row] for row in ("123", "456", "789")]
     rows.append([
-        KeyAction("staff:erase", _("Erase"), "delete", "normal", "", _("Erase the last digit"), 1.0),
+        KeyAction("staff:erase", _("Erase"), "delete", "normal", spoken=_("Erase the last digit"), units=1.0),
         digit("0"),
-        KeyAction("staff:ok", _("OK"), "check", "primary", "", _("OK: check the code"), 1.0),
+        KeyAction("staff:ok", _("OK"), "check", "primary", spoken=_("OK: check the code"), units=1.0),
     ])
     return rows

@@ -155,3 +155,17 @@ def guesses(_: Translate, text: str, choices: list[tuple[str, str]]) -> ScreenMo
     return localised(ScreenModel(
         "guesses", _("Did you mean?"),
         [Block("text", items=(_("You said: {text}").format(text=text),))], actions), _)
+
+
+def language_picker(_: Translate, languages: tuple[str, ...], current: str) -> ScreenModel:
+    """Every language offered, each by its own name and said in its own language; the current
+    one is marked by a word and a pictogram, not by colour alone."""
+    from kiosk.core.i18n import language_name
+
+    actions = [Action(f"language:{code}", language_name(code), "check" if code == current else "",
+                      "primary" if code == current else "normal", lang=code)
+               for code in languages]
+    actions.append(Action("dismiss", _("Cancel"), "x", "normal"))
+    return localised(ScreenModel("languages", _("Choose your language"),
+                                 [Block("text", items=(_("Touch the name of your language."),))],
+                                 actions), _)

@@ -39,6 +39,7 @@ class Action:
     icon: str = ""
     kind: str = "normal"      # primary | normal | urgent | face | nav | bar
     detail: str = ""          # a second line under the label
+    lang: str = ""            # the label's language when not the screen's (a language's name)
 
     def speech(self) -> str:
         return f"{self.label}. {self.detail}" if self.detail else self.label
@@ -102,11 +103,31 @@ class ScreenModel:
 
     def speech(self) -> str:
         """What the speaker says on entering the screen: title, content, then the choices."""
-        parts = self.spoken_content()
-        choices = [a.speech() for a in self.actions + self.nav]
-        if choices:
-            parts.append(self.you_can + " " + " ; ".join(choices))
-        return "\n".join(sentence(p) for p in parts if p)
+        return "\n".join(text for text, _lang in self.speech_parts())
+
+    def speech_parts(self) -> list[tuple[str, str]]:
+        """The speech as (text, language) parts: '' is the screen's language; a choice whose
+        label is in another language (a language's own name) is a part of its own."""
+        lines = [sentence(p) for p in self.spoken_content() if p]
+        choices = self.actions + self.nav
+        if not choices:
+            return [("\n".join(lines), "")]
+        parts: list[tuple[str, str]] = []
+        run = self.you_can
+        for i, action in enumerate(choices):
+            sep = " " if i == 0 else " ; "
+            if action.lang:
+                lines.append(sentence(run + sep.rstrip()) if run.strip() else "")
+                parts.append(("\n".join(line for line in lines if line), ""))
+                parts.append((action.speech(), action.lang))
+                lines, run = [], ""
+            else:
+                run = (run + sep + action.speech()) if run else action.speech()
+        if run:
+            lines.append(sentence(run))
+        if lines:
+            parts.append(("\n".join(lines), ""))
+        return [(text, lang) for text, lang in parts if text]
 
 
 def localised(model: ScreenModel, _: Translate) -> ScreenModel:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from kiosk.core.i18n import N_, language_name
+from kiosk.core.i18n import N_, language_name, translations
 from kiosk.core.partners import partner_name
 from kiosk.core.screen import Action, Block, ScreenModel, localised
 
@@ -36,7 +36,6 @@ REASONS_HIGH = (
     ("other", N_("Another reason")),
 )
 REASON_IDS = {r for r, _ in REASONS_LOW + REASONS_HIGH}
-LANGUAGE_WORD = {"fr": "Langue", "en": "Language"}  # said in the language it names
 
 
 def build(j: "Journey") -> ScreenModel:
@@ -69,9 +68,12 @@ def attract(j: "Journey") -> ScreenModel:
     ]
     if j.site_text("name"):
         blocks.append(Block("text", items=(j.site_text("name"), j.site_text("opening_hours"))))
+    # every language by its own name, on the first screen, for who does not read French
+    languages = [Action(f"language:{code}", language_name(code), "check" if code == j.session.language
+                        else "", "nav", lang=code) for code in j.languages] if len(j.languages) > 1 else []
     return ScreenModel(
         "attract", _("Welcome to France Services"), blocks,
-        [Action("start", _("Touch here to start"), "hand", "primary")],
+        [Action("start", _("Touch here to start"), "hand", "primary")], languages,
     )
 
 
@@ -275,10 +277,20 @@ def accessibility_bar(j: "Journey") -> list[Action]:
         Action("repeat", _("Repeat"), "repeat", "bar", _("Say it again")),
         Action("a11y:explore", _("Explore by touch"), "hand", "bar",
                _("on") if s.explore_by_touch else _("off")),
-        Action("a11y:language", language_name(next_language), "languages", "bar",
-               LANGUAGE_WORD.get(next_language, "")),
+        language_button(j, next_language),
     ]
     if j.voice_input_available:
         bar.append(Action("listen", _("Speak"), "mic", "bar", _("Say what you need")))
     bar.append(Action("call", _("Help"), "hand-helping", "urgent", _("Call a person")))
     return bar
+
+
+def language_button(j: "Journey", next_language: str) -> Action:
+    """Two languages: the button names the other one in that language and switches to it.
+    More: it names the language on screen and opens the picker."""
+    _ = j.translator.gettext
+    if len(j.languages) <= 2:
+        word = translations(next_language).gettext("Language")   # in the language it names
+        return Action("a11y:language", language_name(next_language), "languages", "bar", word,
+                      lang=next_language)
+    return Action("languages", _("Language"), "languages", "bar", language_name(j.session.language))

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from kiosk import paths
-from kiosk.core.intents import IntentMatcher, fold
+from kiosk.core.intents import IntentMatcher
 from kiosk.core.screen import Action, Block, KeyAction, ScreenModel, Translate, sentence
 
 LETTERS, ACCENTS = "letters", "accents"
@@ -85,7 +85,7 @@ class Result:
     score: float
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)   # one per language offered
 def matcher_for(language: str) -> IntentMatcher:
     """The intent matcher of a language, loaded once; French when that language has no lexicon."""
     if not (paths.ASSETS / f"intents-lexicon.{language}.toml").exists():
@@ -99,7 +99,7 @@ def _completions(matcher: IntentMatcher, text: str) -> list[str]:
     if not text or text.endswith((" ", "'", "-")):
         return []
     head, _, last = text.rpartition(" ")
-    last = fold(last)
+    last = matcher.normaliser.fold(last)   # the language's own folding, as matching does
     known = matcher.normaliser.known
     if len(last) < MIN_PREFIX or not last.isalpha() or last in known:
         return []
@@ -175,23 +175,23 @@ def _key_rows(_: Translate, page: str) -> list[list[KeyAction]]:
 
     def char_key(c: str, units: float = 1.0) -> KeyAction:
         spoken = names.get(c) or letter.format(letter=c.upper())
-        return KeyAction(f"key:{c}", c.upper(), "", "normal", "", spoken, units)
+        return KeyAction(f"key:{c}", c.upper(), "", "normal", spoken=spoken, units=units)
 
-    erase = KeyAction(f"key:{BACKSPACE}", _("Erase"), "delete", "normal", "",
-                      _("Erase the last letter"), 3)
+    erase = KeyAction(f"key:{BACKSPACE}", _("Erase"), "delete", "normal",
+                      spoken=_("Erase the last letter"), units=3)
     rows_src = _LETTER_ROWS if page == LETTERS else _ACCENT_ROWS
     rows = [[char_key(c) for c in row] for row in rows_src]
     if page == ACCENTS:
         rows[2] = [char_key(c, 2) for c in rows_src[2]]
     rows[2].append(erase)
     if page == LETTERS:
-        page_key = KeyAction(f"key:{PAGE}", "É È À Ç", "", "normal", "", _("Letters with accents"), 3)
+        page_key = KeyAction(f"key:{PAGE}", "É È À Ç", "", "normal", spoken=_("Letters with accents"), units=3)
     else:
-        page_key = KeyAction(f"key:{PAGE}", "A B C", "", "normal", "", _("Letters without accents"), 3)
+        page_key = KeyAction(f"key:{PAGE}", "A B C", "", "normal", spoken=_("Letters without accents"), units=3)
     rows.append([
         page_key,
-        KeyAction(f"key:{SPACE}", _("Space"), "", "normal", "", _("Space"), 4),
-        KeyAction(f"key:{CLEAR}", _("Clear all"), "x", "normal", "", _("Clear all"), 3),
+        KeyAction(f"key:{SPACE}", _("Space"), "", "normal", spoken=_("Space"), units=4),
+        KeyAction(f"key:{CLEAR}", _("Clear all"), "x", "normal", spoken=_("Clear all"), units=3),
     ])
     return rows
 

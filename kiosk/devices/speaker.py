@@ -11,8 +11,9 @@ Threads in this process (all daemons, none of them the caller's):
   `on_state` callback is called from this thread: a Kivy UI must hop back with
   `Clock.schedule_once`.
 
-Privacy: spoken text never reaches logs. `say_private` speaks a PIN or a reference only when a
-headset is in use; on the loudspeaker it says the replacement sentence ("it is printed").
+Privacy: spoken text never reaches logs. Private information (a PIN, a reference) is never
+given to the speaker at all: the kiosk has no headset detection, so everything said goes to the
+loudspeaker.
 Live WAV files are written in a private folder under `kiosk.paths.runtime_dir()` (systemd's
 RuntimeDirectory, emptied when the service stops or crashes) and deleted once played, when cut,
 when the worker ends or dies, and checked for at every session wipe (`reset_for_new_session`).
@@ -72,8 +73,7 @@ REASONS: dict[str, str] = {
 """Why the voice is unavailable, as English msgids translated through the gettext catalogues."""
 
 PROMPTS: dict[str, str] = {
-    "greeting": N_("Hello. Welcome to France Services. Touch the screen to start."),
-    "timeout": N_("Are you still there? Touch the screen to get more time."),
+    # said the moment the kiosk recovers from an unexpected error (pre-rendered: no wait)
     "error": N_("Something went wrong. It is not your fault. You can try again or call the mediator."),
 }
 
@@ -94,7 +94,6 @@ StateCallback = Callable[[str], None]
 class _Item:
     text: str
     lang: str
-    private_text: str | None = None  # set for say_private: `text` is then the spoken-instead
     cache: bool = False
 
 
@@ -169,7 +168,6 @@ class Speaker:
         enabled: bool = True,
         player: str | Iterable[str] | None = None,
         *,
-        headset: bool = False,
         volume: float = DEFAULT_VOLUME,
         default_lang: str = "fr",
         cache_dir: str | Path | None = None,
@@ -181,7 +179,6 @@ class Speaker:
             raise ValueError(f"speech rate must be one of {sorted(RATES_WPM)}, got {rate!r}")
         self.rate = rate
         self.volume = _clamp_volume(volume)
-        self.headset = bool(headset)
         self.default_lang = default_lang
         self.on_state = on_state
         self.state = "idle"
@@ -297,17 +294,11 @@ class Speaker:
         """A warning (timeout, error): at once, cutting whatever was being said."""
         return self.say(text, lang, interrupt=True)
 
-    def say_focus(self, label: str, state: str | None = None, lang: str | None = None) -> bool:
-        """Focus moved, or first touch in explore-by-touch mode: the control's label and state."""
-        text = f"{label}, {state}" if state else label
-        return self.say(text, lang, interrupt=True)
-
-    def say_private(self, text: str, spoken_instead: str, lang: str | None = None,
-                    interrupt: bool = False) -> bool:
-        """Private information (a PIN, a reference): spoken only with a headset; on the
-        loudspeaker `spoken_instead` is said (e.g. "Your number is printed on the receipt")."""
-        item = _Item(spoken_instead, lang or self.default_lang, private_text=text)
-        return self._say([item], interrupt)
+    def say_parts(self, parts: Iterable[tuple[str, str | None]], interrupt: bool = True) -> bool:
+        """Say several texts one after the other, each in its own language: a screen that names
+        the languages says each name in that language."""
+        items = [_Item(text, lang or self.default_lang) for text, lang in parts if text]
+        return self._say(items, interrupt) if items else False
 
     def say_prompt(self, key: str, interrupt: bool = True) -> bool:
         """Say a prompt registered with prerender(): played from its WAV, no synthesis wait."""
@@ -338,11 +329,8 @@ class Speaker:
         self.volume = _clamp_volume(volume)
         self._send({"cmd": "set", "volume": self.volume})
 
-    def set_headset(self, in_use: bool) -> None:
-        self.headset = bool(in_use)
-
     def reset_for_new_session(self) -> None:
-        """A new citizen: silence, forget what was said, rate normal, moderate volume, no headset.
+        """A new citizen: silence, forget what was said, rate normal, moderate volume.
         Also re-checks the sound card if it was missing (a loudspeaker may have been plugged).
 
         No audio of the last session may remain: the worker deletes any live file once the cut
@@ -354,7 +342,6 @@ class Speaker:
             self._report_purged(_purge_folder(self._runtime_dir))
         with self._lock:
             self._last = []
-        self.headset = False
         self.rate = "normal"
         self.volume = DEFAULT_VOLUME
         self._send({"cmd": "set", "rate_wpm": RATES_WPM["normal"], "volume": DEFAULT_VOLUME})
@@ -451,8 +438,7 @@ class Speaker:
             return False
         payload = []
         for item in items:
-            spoken = item.private_text if (item.private_text is not None and self.headset) else item.text
-            payload.append({"text": spoken, "lang": item.lang, "cache": item.cache})
+            payload.append({"text": item.text, "lang": item.lang, "cache": item.cache})
         with self._lock:
             utt = self._sent_utt = next(self._utt)
         self._send({"cmd": "say", "interrupt": interrupt, "items": payload, "utt": utt,

@@ -210,6 +210,7 @@ class KioskApp(App):
 
         service_manager.notify_ready()
         self._watchdog = service_manager.start_watchdog(Clock)
+        self.speech.prepare_prompts(self.journey.languages)
 
     def on_request_close(self, *_args, **_kwargs) -> bool:
         """A window-close request (a window manager's shortcut, a close button): refused. Only
@@ -266,6 +267,7 @@ class KioskApp(App):
                   self.journey.screen_name)
         try:
             self.end_session("error")
+            self.speech.say_error()
         except Exception as second:  # never loop on a broken screen
             log.critical("could not recover: %s", second.__class__.__name__)
 

@@ -69,9 +69,9 @@ class Display:
         self.screens.current = model.name
         self.bar_buttons = self.bar.show(self.journey.accessibility_bar(), self.landscape)
         Clock.schedule_once(lambda *_: self.focus.refresh(first_content=not keep_focus), 0)
-        self.speech.screen = model.speech()
+        self.speech.set_screen(model)
         if speak:
-            self.speech.say(self.speech.screen)
+            self.speech.say_model(model)
 
     def refresh_bar(self) -> None:
         """The bar after a device came or went (voice, microphone)."""
@@ -85,8 +85,10 @@ class Display:
         """A card over the screen (modal); `image`: a PIL image drawn large and sharp (a QR code)."""
         self.overlay_buttons = self.overlay.show(model, image)
         self.focus.refresh(first_content=True)
-        if speak:
-            self.speech.say(model.speech(), warning=warning)
+        if speak and warning:
+            self.speech.say(model.speech(), warning=True)
+        elif speak:
+            self.speech.say_model(model)
 
     def hide_overlay(self) -> None:
         if self.overlay.shown:

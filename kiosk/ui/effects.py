@@ -78,6 +78,9 @@ class EffectRunner:
             case fx.VoiceUnavailable():
                 reason = self.speech.unavailable_reason(self.journey.session.language)
                 self.display.present_overlay(overlays.voice_unavailable(self._, reason))
+            case fx.ChooseLanguage():
+                self.display.present_overlay(overlays.language_picker(
+                    self._, self.journey.languages, self.journey.session.language))
             case fx.PrintReceipt(demarche=demarche, language=language):
                 self.receipts.print_receipt(demarche, language)
             case fx.ShowQr(demarche=demarche):

@@ -63,7 +63,10 @@ class InputRouter:
         """Explore by touch: a first touch says the control and focuses it."""
         self.inactivity.activity(now)
         self.display.focus.focus(control)
-        self.speech.say(f"{control.speech}. " + self._("Touch twice quickly to choose."))
+        if control.speech_lang:   # a language's name, said in that language
+            self.speech.say(control.speech, language=control.speech_lang)
+        else:
+            self.speech.say(f"{control.speech}. " + self._("Touch twice quickly to choose."))
 
     def _dispatch(self, action_id: str, now: float) -> None:
         verb, _sep, arg = action_id.partition(":")
@@ -149,4 +152,4 @@ class InputRouter:
     def _move(self, focus, delta: int) -> None:
         focused = focus.move(delta)
         if focused is not None:
-            self.speech.say(focused.speech, interrupt=True)
+            self.speech.say(focused.speech, interrupt=True, language=focused.speech_lang)

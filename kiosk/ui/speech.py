@@ -34,23 +34,62 @@ class SpeechOutput:
         """Why the kiosk cannot speak, as a sentence ('' when it has no speech device at all)."""
         return self.speaker.unavailable_message(language) if self.speaker is not None else ""
 
-    def say(self, text: str, interrupt: bool = True, warning: bool = False) -> None:
-        """Say `text` when the voice is on (never waits). A warning cuts what was being said."""
+    def say(self, text: str, interrupt: bool = True, warning: bool = False,
+            language: str = "") -> None:
+        """Say `text` when the voice is on (never waits), in the language on screen or in
+        `language` (a language's own name). A warning cuts what was being said."""
         self.last = text
         session = self._session()
         if self.speaker is None or not session.voice_on or self.muted:
             return
         if warning:
-            self.speaker.warn(text, session.language)
+            self.speaker.warn(text, language or session.language)
         else:
-            self.speaker.say(text, session.language, interrupt=interrupt)
+            self.speaker.say(text, language or session.language, interrupt=interrupt)
 
-    def say_screen(self, text: str) -> None:
-        self.screen = text
-        self.say(text)
+    def say_model(self, model) -> None:
+        """A screen or card: its speech, each part in its own language (language names)."""
+        self.last = model.speech()
+        session = self._session()
+        if self.speaker is None or not session.voice_on or self.muted:
+            return
+        parts = [(text, lang or session.language) for text, lang in model.speech_parts()]
+        self.speaker.say_parts(parts, interrupt=True)
 
     def repeat(self) -> None:
-        self.say(self.screen)
+        if self._screen_model is not None:
+            self.say_model(self._screen_model)
+        else:
+            self.say(self.screen)
+
+    _screen_model = None
+
+    def set_screen(self, model) -> None:
+        """The screen on show: what "Repeat" says again."""
+        self._screen_model = model
+        self.screen = model.speech()
+
+    def prepare_prompts(self, languages) -> None:
+        """Render the fixed prompts (the error sentence) ahead, in every language offered."""
+        if self.speaker is not None and self.speaker.available:
+            from kiosk.devices.speaker import fixed_prompts
+
+            self.speaker.prerender(fixed_prompts(languages))
+
+    def say_error(self) -> None:
+        """After an unexpected error: the pre-rendered sentence (no synthesis wait)."""
+        session = self._session()
+        if self.speaker is None or not session.voice_on:
+            return
+        key = f"error:{session.language}"
+        try:
+            self.speaker.say_prompt(key)
+        except KeyError:   # not rendered yet
+            from kiosk.core.i18n import translations
+            from kiosk.devices.speaker import PROMPTS
+
+            self.speaker.say(translations(session.language).gettext(PROMPTS["error"]),
+                             session.language)
 
     def stop(self) -> None:
         if self.speaker is not None:

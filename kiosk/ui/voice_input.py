@@ -117,8 +117,12 @@ class VoiceInput:
 
     def understand(self, text: str, confirm: bool = False) -> None:
         """Recognised or typed text → act, ask, or say it was not understood."""
-        from kiosk.core.intents import SURE
+        from kiosk.core.intents import SURE, language_request
 
+        language = language_request(text)   # "english", "español"…: the language, by its name
+        if language in self.journey.languages:
+            self.send(f"language:{language}")
+            return
         decision = self.matcher.decide(text, only=voice_commands.allowed_ids(self.journey))
         if decision.status == SURE and not confirm:
             self._act(decision.candidates[0].id)

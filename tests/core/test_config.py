@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 import pytest
 
@@ -29,7 +28,7 @@ def test_no_file_gives_the_demo_defaults():
     assert config.source == "demo defaults"
     assert config.session["inactivity_seconds"] == 90
     assert config.session["max_extensions"] >= 10
-    assert config.languages == {"available": ["fr", "en"], "default": "fr"}
+    assert config.languages == {"available": ["fr", "en", "es", "pt", "tr", "ro", "uk"], "default": "fr"}
     assert config.devices["printer"].startswith("preview:")
     assert config.visio["base_url"].startswith("https://")
     # every schema key has a value
@@ -40,7 +39,7 @@ def test_no_file_gives_the_demo_defaults():
 def test_defaults_are_not_shared_between_configs():
     first = load_config(None)
     first.languages["available"].append("de")
-    assert load_config(None).languages["available"] == ["fr", "en"]
+    assert "de" not in load_config(None).languages["available"]
 
 
 def test_unknown_section_attribute_is_an_attribute_error():

@@ -1,4 +1,4 @@
-"""What is said: private information, repeat, new session, pre-rendered prompts.
+"""What is said: parts in several languages, repeat, new session, pre-rendered prompts.
 
 A recording player (a real `sh` command that copies each WAV it is given) shows what reached the
 loudspeaker. espeak-ng's output varies by a few samples from one run to the next, so a played
@@ -13,8 +13,6 @@ import wave
 from kiosk.devices.speaker import DEFAULT_VOLUME, FIXED_PROMPTS
 from tests.speech.conftest import events, last_utt, played_files, recording_argv, wait_for
 
-PIN = "Votre code secret est 4 8 1 5 9 2 7 3."
-INSTEAD = "Code imprimé."
 
 
 def duration(path) -> float:
@@ -26,29 +24,23 @@ def same_audio(a, b) -> bool:
     return abs(duration(a) - duration(b)) < 0.06 * max(duration(a), duration(b))
 
 
-def test_private_text_only_in_the_headset(make_speaker, tmp_path):
+def test_parts_are_said_in_order_each_in_its_own_language(make_speaker, tmp_path):
+    """A screen that names the languages says each name in that language's voice."""
     folder = tmp_path / "played"
     folder.mkdir()
     s = make_speaker(player=recording_argv(folder))
     assert s.available, s.unavailable_reason
-    s.render(PIN, "fr", tmp_path / "pin.wav")
-    s.render(INSTEAD, "fr", tmp_path / "instead.wav")
-
-    s.say_private(PIN, INSTEAD, "fr")  # loudspeaker
-    assert s.wait_idle(10)
-    s.set_headset(True)
-    s.say_private(PIN, INSTEAD, "fr")
-    assert s.wait_idle(10)
-    s.reset_for_new_session()  # the next citizen is on the loudspeaker again
-    assert s.headset is False
-    s.say_private(PIN, INSTEAD, "fr")
-    assert s.wait_idle(10)
-
+    parts = [("Choisissez votre langue.", "fr"), ("Español", "es"), ("Українська", "uk")]
+    for i, (text, lang) in enumerate(parts):
+        s.render(text, lang, tmp_path / f"part{i}.wav")
+    s.render("Українська", "fr", tmp_path / "uk-in-french.wav")
+    assert s.say_parts(parts) is True
+    assert s.wait_idle(15)
     played = wait_for(lambda: (lambda p: p if len(p) == 3 else None)(played_files(folder)), 5)
     assert played, played_files(folder)
-    assert same_audio(played[0], tmp_path / "instead.wav")
-    assert same_audio(played[1], tmp_path / "pin.wav")
-    assert same_audio(played[2], tmp_path / "instead.wav")
+    for i in range(3):
+        assert same_audio(played[i], tmp_path / f"part{i}.wav")
+    assert not same_audio(played[2], tmp_path / "uk-in-french.wav"), "not read by the French voice"
 
 
 def test_repeat_says_the_screen_again_and_forgets_it_for_the_next_user(make_speaker, tmp_path):
@@ -66,21 +58,6 @@ def test_repeat_says_the_screen_again_and_forgets_it_for_the_next_user(make_spea
     assert not same_audio(played[0], played[1])
     s.reset_for_new_session()
     assert s.repeat() is False
-
-
-def test_repeat_of_private_text_follows_the_headset(make_speaker, tmp_path):
-    folder = tmp_path / "played"
-    folder.mkdir()
-    s = make_speaker(player=recording_argv(folder), headset=True)
-    s.say_private(PIN, INSTEAD, "fr", interrupt=True)
-    assert s.wait_idle(10)
-    s.set_headset(False)  # headset unplugged
-    s.repeat()
-    assert s.wait_idle(10)
-    s.render(INSTEAD, "fr", tmp_path / "instead.wav")
-    played = played_files(folder)
-    assert len(played) == 2
-    assert same_audio(played[1], tmp_path / "instead.wav")
 
 
 def test_new_session_resets_rate_volume_and_silences(speaker):
@@ -103,7 +80,7 @@ def test_prerendered_prompts_play_from_the_cache(make_speaker, tmp_path):
     assert len(files) == len(FIXED_PROMPTS)
     stamps = {f: f.stat().st_mtime_ns for f in files}
 
-    s.say_prompt("timeout:fr")
+    s.say_prompt("error:fr")
     utt = last_utt(s)
     assert wait_for(lambda: events(s, "first_sample", utt), 5)
     assert s.wait_idle(10)
@@ -123,7 +100,7 @@ def test_focus_and_warning_cut_current_speech(speaker):
     speaker.say("Bienvenue à France Services. Voici les démarches possibles aujourd'hui.", "fr")
     first = last_utt(speaker)
     assert wait_for(lambda: events(speaker, "first_sample", first), 5)
-    speaker.say_focus("Carte d'identité", "bouton", "fr")
+    speaker.say("Carte d'identité, bouton", "fr")
     focus = last_utt(speaker)
     assert wait_for(lambda: events(speaker, "first_sample", focus), 3)
     speaker.warn("Êtes-vous toujours là ?", "fr")

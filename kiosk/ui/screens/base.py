@@ -81,7 +81,8 @@ class BaseScreen(Screen):
     @staticmethod
     def _button(action, parent, tile: bool = False) -> KioskButton:
         button = take_button(TileButton if tile else KioskButton, action_id=action.id, label=action.label,
-                             detail=action.detail, icon=action.icon, kind=action.kind)
+                             detail=action.detail, icon=action.icon, kind=action.kind,
+                             speech_lang=action.lang)
         parent.add_widget(button)
         return button
 

@@ -36,7 +36,7 @@ class AccessibilityBar(GridLayout):
         self.cols = len(buttons) if landscape else (len(buttons) + 1) // 2
         for button, action in zip(buttons, actions):
             button.action_id, button.label, button.detail = action.id, action.label, action.detail
-            button.icon, button.kind = action.icon, action.kind
+            button.icon, button.kind, button.speech_lang = action.icon, action.kind, action.lang
         self._equalise()
         return buttons
 

@@ -35,6 +35,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
     text_align = StringProperty("left")
     icon_scale = NumericProperty(1.0)
     compact = BooleanProperty(False)   # hide the second line when space is short (it is still spoken)
+    speech_lang = StringProperty("")   # the label's language when not the screen's (a language name)
     bg_color = ListProperty([0, 0, 0, 0])
     fg_color = ListProperty([0, 0, 0, 1])
     border_color = ListProperty([0, 0, 0, 1])

@@ -51,7 +51,8 @@ class AlertOverlay(FloatLayout):
         buttons = []
         for action in model.actions:
             button = take_button(KioskButton, action_id=action.id, label=action.label,
-                                 detail=action.detail, icon=action.icon, kind=action.kind)
+                                 detail=action.detail, icon=action.icon, kind=action.kind,
+                                 speech_lang=action.lang)
             actions.add_widget(button)
             buttons.append(button)
         self._buttons = buttons
