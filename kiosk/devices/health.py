@@ -187,7 +187,10 @@ def check_camera(dev_root: Path = DEV, sys_root: Path = SYS) -> Check:
 # ---- voice models ----------------------------------------------------------------------------
 
 def check_voice_models(config) -> list[Check]:
-    """One line per language offered: model installed, complete, and the archive's checksum pinned."""
+    """One line per language offered that has a pinned model (kiosk/devices/voice_models.py):
+    installed, complete, and the archive's checksum the pinned one. The default language's model
+    is needed for voice input (fail when missing); another language's is a warning. Languages
+    with no pinned model get no line: voice input is simply not offered in them."""
     from kiosk.devices import voice_models
 
     out = []
@@ -196,8 +199,11 @@ def check_voice_models(config) -> list[Check]:
         name = f"voice-model-{lang}"
         path = voice_models.model_path(lang)
         spec = voice_models.REGISTRY.get(lang)
+        if spec is None:
+            continue
         if not path.is_dir():
-            out.append(Check(name, FAIL if needed else OK,
+            status = OK if not needed else FAIL if lang == config.languages["default"] else WARN
+            out.append(Check(name, status,
                              N_("Voice model ({lang}): not installed. Install it with "
                                 "\"kiosk models install {lang}\".") if needed else
                              N_("Voice model ({lang}): not installed (voice input is off)."),
@@ -213,10 +219,10 @@ def check_voice_models(config) -> list[Check]:
         except (OSError, ValueError):
             marker = {}
         digest = str(marker.get("sha256", ""))
-        if spec and digest == spec.sha256:
+        if digest == spec.sha256:
             out.append(Check(name, OK, N_("Voice model ({lang}): {model}, checksum matches the "
                                           "pinned one."), {"lang": lang, "model": spec.name}))
-        elif spec and digest:
+        elif digest:
             out.append(Check(name, FAIL, N_("Voice model ({lang}): its checksum is not the pinned one. "
                                             "Install it again with \"kiosk models install {lang}\"."),
                              {"lang": lang}))

@@ -20,7 +20,10 @@ from kiosk.devices import health, voice_models
 from kiosk.devices.printer.emulator import EscposEmulator
 
 REPO = Path(__file__).resolve().parent.parent.parent
-NAMES = ["config", "display", "touch", "speaker", "microphone", "voice-model-fr", "voice-model-en",
+# One voice-model line per language offered that has a pinned model.
+VOICE = [f"voice-model-{lang}" for lang in load_config(None).languages["available"]
+         if lang in voice_models.REGISTRY]
+NAMES = ["config", "display", "touch", "speaker", "microphone", *VOICE,
          "printer", "camera", "hub", "disk", "clock", "pin", "content"]
 
 # A real ILITEK touchscreen, a laptop touchpad and a mouse, as /proc/bus/input/devices lists them.
@@ -108,7 +111,9 @@ def test_doctor_json_on_a_machine_without_kiosk_hardware(doctor_json):
     assert by_name["pin"]["status"] == "warn"              # the demo's public PIN
     assert by_name["hub"]["status"] == "ok"                # none configured: the kiosk works alone
     assert by_name["content"]["status"] == "ok"
-    assert by_name["voice-model-fr"]["status"] == "fail"   # empty data dir: no model installed
+    assert by_name["voice-model-fr"]["status"] == "fail"   # the default language's: not installed
+    assert {by_name[v]["status"] for v in VOICE[1:]} <= {"warn"}  # other languages: a warning
+    assert "voice-model-fr" in VOICE and "voice-model-en" in VOICE
     assert by_name["printer"]["status"] == "ok"            # demo printer: preview files
 
 
