@@ -1,4 +1,4 @@
-"""Provisioning proven on a fresh Debian 12 root file system (slow: one run, ~5-10 minutes).
+"""Provisioning proven on a fresh Debian 12 root file system (slow: one run, ~4 minutes here).
 
 debootstrap builds a minimal bookworm root from the Debian mirror; the test enters it with chroot
 (no systemd runs inside: units are installed and enabled, not started) and, as an admin would on
@@ -9,7 +9,9 @@ a fresh machine:
   3. runs `kiosk doctor` inside: valid config, PIN stored as a hash, valid content; no screen,
      touch, sound or camera (this machine has none), exit code 1;
   4. applies deploy/fleet/playbook.yml with a fleet inventory (the config from the template, the
-     code from `git archive` of a snapshot of the working tree), twice: changed=0 the second time.
+     code from `git archive` of a snapshot of the working tree, Chromium and its policy for
+     visio), twice: changed=0 the second time;
+  5. boots the root with systemd-nspawn and checks the watchdog restart with the installed unit.
 Nothing is cached between runs. Downloads: the Debian mirror and PyPI (the machine's CA bundle is
 handed to pip inside, as a site behind TLS inspection would do with PIP_CERT).
 """
@@ -41,7 +43,8 @@ kiosk_mediator_hours="Un médiateur est là le matin"
 
 [kiosks:vars]
 kiosk_voice_models=[]
-kiosk_visio_browser=false
+kiosk_visio_browser=true
+kiosk_visio_base_url="https://visio.example-departement.fr/france-services"
 kiosk_printer="none"
 """
 
@@ -191,6 +194,10 @@ def test_fleet_playbook_applied_twice_changes_nothing_the_second_time(root, prov
     assert recap(second)["changed"] == 0, changed_tasks(second.stdout)
     config = (root.path / "etc" / "kiosk" / "config.toml").read_text(encoding="utf-8")
     assert 'name = "France Services de Test"' in config
+    policy = json.loads((root.path / "etc/chromium/policies/managed/kiosk-visio.json").read_text())
+    assert policy["VideoCaptureAllowedUrls"] == policy["AudioCaptureAllowedUrls"] == [
+        "https://visio.example-departement.fr"]
+    assert (root.path / "usr/bin/chromium").exists()
     assert re.search(r'(?m)^pin_hash = "scrypt\$', config), "the template keeps the stored PIN hash"
     doctor = root.run("/usr/local/bin/kiosk", "doctor", "--only", "config,pin,content")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
