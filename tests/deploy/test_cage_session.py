@@ -109,8 +109,9 @@ def kiosk_geometry(env: dict) -> tuple[int, int, int, int] | None:
     return None
 
 
-def descendants_uids(pid: int) -> set[int]:
-    uids, todo = set(), [pid]
+def descendants(pid: int) -> dict[int, int]:
+    """pid -> uid of a process and everything it started (setpriv execs cage in place)."""
+    found, todo = {}, [pid]
     while todo:
         p = todo.pop()
         try:
@@ -118,18 +119,35 @@ def descendants_uids(pid: int) -> set[int]:
             children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
         except OSError:
             continue
-        uids.add(int(next(x for x in status.splitlines() if x.startswith("Uid:")).split()[1]))
+        found[p] = int(next(x for x in status.splitlines() if x.startswith("Uid:")).split()[1])
         todo += [int(c) for c in children]
-    return uids
+    return found
 
 
-def stop(proc: subprocess.Popen) -> None:
+def descendants_uids(pid: int) -> set[int]:
+    return set(descendants(pid).values())
+
+
+def stop(proc: subprocess.Popen, base: Path) -> None:
+    """Stop cage and whatever it started, including helpers the kiosk left behind (the speech
+    worker outlives a killed kiosk; on a device systemd kills the whole control group). Those are
+    found by the test's own temporary folder in their command line."""
+    import signal
+
     proc.terminate()
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=30)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if str(base).encode() in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            pass
 
 
 def grim_png(u, env: dict, name: str) -> bytes:
@@ -170,7 +188,7 @@ def test_cage_shows_the_kiosk_full_screen_as_an_unprivileged_user(user_env):
             black = sum(1 for px in small.getdata() if max(px) < 16)
             assert black == 0, f"{black} black cells: the kiosk does not fill the screen"
         finally:
-            stop(proc)
+            stop(proc, user_env["base"])
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=30)
@@ -186,4 +204,4 @@ def test_cage_headless_starts_the_kiosk_on_its_output(user_env):
         assert proc.poll() is None
         assert descendants_uids(proc.pid) == {user_env["uid"]}
     finally:
-        stop(proc)
+        stop(proc, user_env["base"])
