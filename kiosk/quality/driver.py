@@ -51,8 +51,10 @@ class AppDriver:
         return self.app.display.screens.current
 
     def visible_buttons(self) -> list[KioskButton]:
-        return [w for w in self.app.root.walk(restrict=False)
-                if isinstance(w, KioskButton) and is_visible(w)]
+        """The buttons a finger can reach: only the card's while a (modal) card is up."""
+        display = self.app.display
+        top = display.overlay if display.overlay.shown else display.root
+        return [w for w in top.walk(restrict=False) if isinstance(w, KioskButton) and is_visible(w)]
 
     def button(self, action_id: str) -> KioskButton:
         for button in self.visible_buttons():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as atkinson
 from kivy.app import App
@@ -28,7 +29,7 @@ from kivy.core.audio import SoundLoader
 from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import DictProperty, NumericProperty
+from kivy.properties import DictProperty, NumericProperty, StringProperty
 
 from kiosk import paths
 from kiosk.core import accessibility as a11y
@@ -62,6 +63,14 @@ def _register_fonts() -> None:
                        fn_italic=str(files / "AtkinsonHyperlegible-Italic.ttf"),
                        fn_bolditalic=str(files / "AtkinsonHyperlegible-BoldItalic.ttf"))
     LabelBase.register("Lucide", str(paths.FONTS_DIR / "lucide.ttf"))
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if (dejavu / "DejaVuSans.ttf").is_file():
+        LabelBase.register("DejaVu", str(dejavu / "DejaVuSans.ttf"),
+                           fn_bold=str(dejavu / "DejaVuSans-Bold.ttf"))
+    else:   # without Debian's fonts-dejavu-core: Latin only, the other scripts show boxes
+        log.warning("DejaVu Sans not found: Cyrillic and Turkish İ cannot be drawn")
+        LabelBase.register("DejaVu", str(files / "AtkinsonHyperlegible-Regular.ttf"),
+                           fn_bold=str(files / "AtkinsonHyperlegible-Bold.ttf"))
 
 
 class _RecoverFromErrors(ExceptionHandler):
@@ -89,6 +98,7 @@ class KioskApp(App):
     target_px = NumericProperty(60)
     gap_px = NumericProperty(12)
     text_step = NumericProperty(0)   # 0, 1, 2: normal, large, very large
+    font_text = StringProperty("Atkinson")   # the text font of the language on screen
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
                  print_service=None, print_service_factory=None, listener_factory=None,
@@ -130,6 +140,9 @@ class KioskApp(App):
         session = self.journey.session
         step = a11y.TEXT_STEPS[session.text_step]
         self.text_step = session.text_step
+        from kiosk.ui.widgets.controls import font_for
+
+        self.font_text = font_for(session.language)
         self.font_body = a11y.font_px_for_cap_mm(step["body"], self.dpi)
         self.font_title = a11y.font_px_for_cap_mm(step["title"], self.dpi)
         self.font_small = a11y.font_px_for_cap_mm(step["small"], self.dpi)

@@ -52,7 +52,9 @@ class EffectRunner:
                 for forget in self.on_session_wiped:
                     forget()
                 self.restyle()
-            case fx.LookChanged():
+            case fx.LookChanged(what=what):
+                if what == "language":
+                    self.display.overlay.hide()   # the picker closes on the language chosen
                 self.restyle()
             case fx.VoiceChanged(on=on, rate=rate):
                 self.speech.set_rate(rate)

@@ -63,11 +63,17 @@ class ReceiptDesk:
         if self.service is None:
             self.show_qr(demarche_id, overlays.no_printer(self._))
             return
-        job = self.service.submit(
-            receipt, on_done=lambda result: Clock.schedule_once(lambda _dt: self._printed(result), 0))
+        session = self._session
+        job = self.service.submit(receipt, on_done=lambda result: Clock.schedule_once(
+            lambda _dt: self._printed(result, session), 0))
         self.display.present_overlay(overlays.printing(self._, job.announcement(language)), warning=True)
 
-    def _printed(self, result) -> None:
+    def _printed(self, result, session: int) -> None:
+        if session != self._session:
+            # the citizen has gone: nothing of their print is shown to the next one
+            if not result.ok:
+                self.faults.append(f"printer: {result.mediator_message()}")
+            return
         if result.ok:
             can_read = self.display.speech.available and self.journey.session.voice_on
             self.display.present_overlay(overlays.printed(self._, can_read))
@@ -94,8 +100,11 @@ class ReceiptDesk:
         if self._last_receipt is not None:
             self.display.speech.say(self._last_receipt.speech_text())
 
+    _session = 0   # counts the citizens: a late print result belongs to the one who printed
+
     def forget(self) -> None:
         self._last_receipt = None
+        self._session += 1
 
     def close(self) -> None:
         if self.service is not None and hasattr(self.service, "close"):

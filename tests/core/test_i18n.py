@@ -38,6 +38,32 @@ def test_every_msgid_has_a_french_translation_with_the_same_placeholders(msgid):
     assert msgstr.format(**values).count("X") == msgid.format(**values).count("X")
 
 
+OTHER_LANGUAGES = ("ar", "es", "pt", "tr", "ro", "uk")
+CATALOGUES = {lang: parse_po(paths.LOCALES_DIR / lang / "LC_MESSAGES" / "kiosk.po")
+              for lang in OTHER_LANGUAGES}
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_language_has_every_message_with_its_placeholders(lang):
+    """One translation mechanism for all eight languages: a missing message or a broken
+    placeholder in any catalogue fails here."""
+    catalogue = CATALOGUES[lang]
+    missing = [m for m in MSGIDS if not catalogue.get(m, "").strip()]
+    assert missing == [], f"{lang}: {len(missing)} messages untranslated, e.g. {missing[:3]}"
+    broken = [m for m in MSGIDS if sorted(PLACEHOLDER.findall(catalogue[m])) != sorted(PLACEHOLDER.findall(m))]
+    assert broken == [], f"{lang}: placeholders differ in {broken[:3]}"
+    stale = sorted(set(catalogue) - set(MSGIDS))
+    assert stale == [], f"{lang}: entries no longer used: {stale[:3]}"
+
+
+def test_arabic_is_vowelled_for_speech():
+    """espeak-ng needs the vowel marks to pronounce Arabic; the screen strips them."""
+    marks = re.compile("[\u064B-\u0652]")
+    letters = re.compile("[\u0621-\u064A]")
+    bare = [m for m, t in CATALOGUES["ar"].items() if letters.search(t) and not marks.search(t)]
+    assert bare == []
+
+
 def test_english_catalogue_keeps_placeholders():
     english = parse_po(EN_PO)
     for msgid, msgstr in english.items():

@@ -164,7 +164,8 @@ def test_text_size_contrast_and_language_from_the_bar(kiosk):
     assert cap_mm_for_font_px(app.font_body, app.dpi) >= 6.1
     kiosk.tap("a11y:contrast")
     assert app.colors["background"][:3] == (0.0, 0.0, 0.0)
-    kiosk.tap("a11y:language")
+    kiosk.tap("languages")
+    kiosk.tap("language:en")
     assert app.journey.session.language == "en"
     assert "Welcome to France Services" in kiosk.visible_texts()
     kiosk.tap("start")

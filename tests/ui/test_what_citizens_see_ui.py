@@ -94,5 +94,25 @@ def test_escape_to_the_welcome_screen_wipes_the_settings(kiosk):
 
 
 def test_the_site_name_follows_the_language(kiosk):
-    kiosk.tap("a11y:language")
+    kiosk.tap("language:en")
     assert "France Services — demonstration" in kiosk.visible_texts()
+
+
+def test_every_language_is_named_on_the_first_screen_and_chosen_in_one_touch(kiosk):
+    names = {"English", "Español", "Português", "Türkçe", "Română", "Українська", "Français"}
+    assert names <= set(kiosk.visible_texts()), "each language by its own name, no flag"
+    kiosk.tap("language:uk")
+    app = kiosk.app
+    assert app.journey.session.language == "uk"
+    assert app.font_text == "DejaVu", "Cyrillic needs a font that has it"
+    assert "Вітаємо у France Services" in kiosk.visible_texts()
+    kiosk.tap("start")
+    assert kiosk.screen_name == "themes"
+    # the bar's language button opens the picker; each name says itself in its language
+    kiosk.tap("languages")
+    assert app.display.overlay_name == "languages"
+    buttons = {b.action_id: b for b in kiosk.visible_buttons()}
+    assert buttons["language:es"].speech_lang == "es" and buttons["language:es"].label == "Español"
+    kiosk.tap("language:es")
+    assert app.journey.session.language == "es" and app.font_text == "Atkinson"
+    assert "¿Qué necesita?" in kiosk.visible_texts()

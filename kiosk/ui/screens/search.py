@@ -57,7 +57,10 @@ class SearchField(BoxLayout):
         self.shown = "…" + text[-1:]
 
     def _measure(self, text: str) -> float:
-        label = CoreLabel(text=text, font_size=self.text_font_size, font_name="Atkinson", bold=True)
+        from kivy.app import App
+
+        font = App.get_running_app().font_text if App.get_running_app() else "Atkinson"
+        label = CoreLabel(text=text, font_size=self.text_font_size, font_name=font, bold=True)
         label.refresh()
         return label.texture.size[0]
 

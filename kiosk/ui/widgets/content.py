@@ -30,7 +30,7 @@ class ListItem(BoxLayout):
     """One line of a list: a marker (box to tick, step number, bullet) and its text."""
 
     marker = StringProperty("")
-    marker_font = StringProperty("Atkinson")
+    marker_font = StringProperty("")   # "" the text's font; "Lucide" for a box to tick
     text = StringProperty("")
 
 

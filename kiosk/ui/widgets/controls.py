@@ -36,6 +36,7 @@ class KioskButton(ButtonBehavior, BoxLayout):
     icon_scale = NumericProperty(1.0)
     compact = BooleanProperty(False)   # hide the second line when space is short (it is still spoken)
     speech_lang = StringProperty("")   # the label's language when not the screen's (a language name)
+    label_font = StringProperty("")    # that language's font ("" the screen's)
     bg_color = ListProperty([0, 0, 0, 0])
     fg_color = ListProperty([0, 0, 0, 1])
     border_color = ListProperty([0, 0, 0, 1])
@@ -44,6 +45,9 @@ class KioskButton(ButtonBehavior, BoxLayout):
     def speech(self) -> str:
         """What the speaker says for this control."""
         return f"{self.label}. {self.detail}" if self.detail else self.label
+
+    def on_speech_lang(self, *_):
+        self.label_font = font_for(self.speech_lang) if self.speech_lang else ""
 
     def on_release(self):
         App.get_running_app().input.action(self.action_id, source=self, by_touch=True)
@@ -54,6 +58,16 @@ class TileButton(KioskButton):
 
 
 _pool: dict[type, list[KioskButton]] = {}
+
+
+# Atkinson Hyperlegible has no Cyrillic, no Arabic and no Turkish capital İ: these languages
+# are drawn with DejaVu Sans (Debian's fonts-dejavu-core), which has them all.
+FONT_FOR_LANGUAGE = {"uk": "DejaVu", "tr": "DejaVu", "ar": "DejaVu"}
+
+
+def font_for(language: str) -> str:
+    """The text font for a language (registered by the app)."""
+    return FONT_FOR_LANGUAGE.get(language, "Atkinson")
 
 
 def take_button(cls: type = KioskButton, **props) -> KioskButton:
@@ -68,6 +82,7 @@ def take_button(cls: type = KioskButton, **props) -> KioskButton:
     for key, value in props.items():
         setattr(button, key, value)
     return button
+
 
 
 def release_buttons(buttons) -> None:
