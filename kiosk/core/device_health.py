@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.core.i18n import N_
 from kiosk.core.screen import Translate
 
 OK, PROBLEM, CHECKING = "ok", "problem", "checking"
@@ -21,54 +20,34 @@ class HealthLine:
 
     status: str
     sentence: str
-    what: str = ""      # speech, voice, printer, test, content
+    what: str = ""      # speech, voice, test, or the doctor check's name (printer, hub…)
 
 
 @dataclass
 class Health:
-    """What the UI gathered from the devices (plain values, no device objects).
+    """What the UI gathered (plain values, no device objects).
 
     `speech_reason` / `listen_reason`: '' when available, else why not (a sentence).
     `listen_state`: "on", "off-config" (turned off in the settings), "loading", "off".
-    `printer`: None while the status is being fetched, else (ok, reason code, detail): reason
-    "unknown" with ok for a printer that cannot be asked; `printer_configured` False when
-    devices.printer is "none"."""
+    `device_checks`: the device checks of `kiosk doctor` (kiosk/devices/health.py), already
+    said in the panel's language; None while they run."""
 
     speech_available: bool = False
     speech_reason: str = ""
     listen_state: str = "off"
     listen_reason: str = ""
     model_installed: bool = False
-    printer_configured: bool = True
-    printer: tuple[bool, str, str] | None = None
+    device_checks: list[HealthLine] | None = None
     test_print: tuple[str, str] | None = None     # the last test page: (status, sentence)
-    demarches: int = 0
-    content_problems: int = 0
     faults: list[str] = field(default_factory=list)
     sessions_today: int = 0
     by_help_level: dict[str, int] = field(default_factory=dict)
     explore_by_touch: bool = False
 
 
-_PRINTER_REASONS = {
-    "absent": N_("the printer is not found. Check its cable, its power and its address in the settings."),
-    "offline": N_("the printer is off or paused. Switch it on and clear any error."),
-    "paper_out": N_("the paper roll is empty. Put in a new roll."),
-    "cover_open": N_("the printer cover is open. Close it."),
-    "timeout": N_("the printer does not answer. Check that it is on and not jammed."),
-    "refused": N_("the printer refuses jobs. It may be busy, or its queue rejects jobs."),
-    "interrupted": N_("the connection was lost during a job. Print a test page."),
-    "error": N_("an unexpected printing error happened."),
-}
-
-
-def printer_problem(_: Translate, reason: str | None) -> str:
-    """A printer reason code (kiosk.devices.printer.job.REASONS) as a translated sentence."""
-    return _(_PRINTER_REASONS.get(reason or "error", _PRINTER_REASONS["error"]))
-
-
 def health_lines(_: Translate, h: Health) -> list[HealthLine]:
-    """The device lines of the panel, each a full sentence, problems said with what to do."""
+    """The panel's lines: the kiosk's own voice and listening (live), then the devices as
+    `kiosk doctor` checks them (one source), then the last test page."""
     lines = []
     if h.speech_available:
         lines.append(HealthLine(OK, _("Speech: available."), "speech"))
@@ -88,34 +67,12 @@ def health_lines(_: Translate, h: Health) -> list[HealthLine]:
     else:
         lines.append(HealthLine(PROBLEM, _("Voice input: not available. {model} {reason}").format(
             model=model, reason=h.listen_reason).strip(), "voice"))
-    if not h.printer_configured:
-        lines.append(HealthLine(PROBLEM, _("Printer: none is set up. Citizens get a QR code "
-                                           "instead of paper."), "printer"))
-    elif h.printer is None:
-        lines.append(HealthLine(CHECKING, _("Printer: checking…"), "printer"))
+    if h.device_checks is None:
+        lines.append(HealthLine(CHECKING, _("Devices: checking…"), "devices"))
     else:
-        ok, reason, detail = h.printer
-        if ok and reason == "unknown":
-            lines.append(HealthLine(OK, _("Printer: set up, but this connection cannot report its "
-                                          "state. Print a test page to check it."), "printer"))
-        elif ok:
-            lines.append(HealthLine(OK, _("Printer: ready.") + (f" ({detail})" if detail else ""), "printer"))
-        else:
-            lines.append(HealthLine(PROBLEM, _("Printer: {problem}").format(
-                problem=printer_problem(_, reason)) + (f" ({detail})" if detail else ""), "printer"))
+        lines.extend(h.device_checks)
     if h.test_print is not None:
         lines.append(HealthLine(*h.test_print, "test"))
-    if h.content_problems:
-        lines.append(HealthLine(PROBLEM, _("Content: {n} procedures loaded, {p} content problems. "
-                                           "Run the content check.").format(n=h.demarches,
-                                                                            p=h.content_problems),
-                                "content"))
-    elif h.demarches:
-        lines.append(HealthLine(OK, _("Content: {n} procedures loaded, no content problem.")
-                                .format(n=h.demarches), "content"))
-    else:
-        lines.append(HealthLine(PROBLEM, _("Content: no procedure is loaded. Check the content "
-                                           "folder."), "content"))
     return lines
 
 

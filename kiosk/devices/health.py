@@ -264,8 +264,14 @@ def check_printer(config, printer=None) -> Check:
                                          "state. Print a test page to check it."))
     if status.ok:
         return Check("printer", OK, N_("Printer: ready."))
-    return Check("printer", FAIL, _PRINTER_REASONS.get(status.reason or "", N_(
-        "Printer: an unexpected problem. Print a test page from the mediator panel.")))
+    return Check("printer", FAIL, printer_problem(status.reason))
+
+
+def printer_problem(reason: str | None) -> str:
+    """A printer reason code (kiosk.devices.printer.job.REASONS) as a sentence for the mediator
+    (an English msgid): the one wording of the doctor, the panel and the test page."""
+    return _PRINTER_REASONS.get(reason or "", N_(
+        "Printer: an unexpected problem. Print a test page from the mediator panel."))
 
 
 def _hub_device_file(config) -> Path:

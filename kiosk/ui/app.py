@@ -296,8 +296,7 @@ class KioskApp(App):
     def _device_state(self) -> dict:
         """For the hub's fleet view: each device ok, fault, off or unknown (plain words only)."""
         h = self.desk.health()
-        printer = "off" if not h.printer_configured else "unknown" if h.printer is None else \
-            "ok" if h.printer[0] else "fault"
+        printer = self.desk.printer_state()
         voice = "ok" if h.speech_available else "fault" if self.speaker is not None else "off"
         microphone = {"on": "ok", "off-config": "off", "loading": "unknown"}.get(h.listen_state, "fault")
         return {"printer": printer, "voice": voice, "microphone": microphone}

@@ -15,11 +15,13 @@ from typing import Callable
 from kivy.clock import Clock
 
 from kiosk.core import device_health as core
+from kiosk.core.i18n import N_
 from kiosk.core.mediator import SCREENS as STAFF_SCREENS
 from kiosk.core.mediator_screens import PANEL_SCREEN
 from kiosk.core.stats import today_counts
 
 log = logging.getLogger(__name__)
+STATUS = {"ok": core.OK, "warn": core.PROBLEM, "fail": core.PROBLEM}   # doctor → panel marker
 
 
 class MediatorDesk:
@@ -42,7 +44,7 @@ class MediatorDesk:
 
         self.mode.configure(config.mediator["pin_hash"] or None, clock, default_state_path())
         self.mode.health_source = self.health
-        self.printer: tuple[bool, str, str] | None = None
+        self.checks = None          # the last device checks (kiosk/devices/health.py), None: running
         self.test_print: tuple[str, str] | None = None
         self._fetch_id = 0
         display.root.bind(on_touch_down=self._on_touch_down)
@@ -76,61 +78,59 @@ class MediatorDesk:
         else:
             h.listen_state = "off"
             h.listen_reason = listener.unavailable_reason or "" if h.model_installed else ""
-        h.printer_configured = self.config.devices["printer"] != "none"
-        h.printer = self.printer
+        if self.checks is not None:
+            language = self.journey.session.language
+            h.device_checks = [core.HealthLine(STATUS[c.status], c.text(language), c.name)
+                               for c in self.checks]
         h.test_print = self.test_print
-        h.demarches = len(self.catalogue.demarches)
-        h.content_problems = len(self.catalogue.problems)
         h.faults = list(self.faults)
         if self.stats is not None:
             h.sessions_today, h.by_help_level = today_counts(self.stats.path)
         h.explore_by_touch = self.journey.session.explore_by_touch
         return h
 
+    def printer_state(self) -> str:
+        """For the hub's fleet view: ok, fault, off or unknown (from the last check)."""
+        if self.config.devices["printer"] == "none":
+            return "off"
+        check = next((c for c in self.checks or () if c.name == "printer"), None)
+        return "unknown" if check is None else "fault" if check.status == "fail" else "ok"
+
     # ---- the panel's effects ----
 
     def panel_opened(self) -> None:
         self.display.hide_overlay()
-        self.fetch_printer()
+        self.run_checks()
 
     def restarted(self) -> None:
         log.info("journey restarted by the mediator")
-        self.printer = self.test_print = None
+        self.test_print = None
 
-    def fetch_printer(self) -> None:
-        """Ask the printer in a worker thread; "checking…" until the answer is shown."""
-        self.printer = None
+    def run_checks(self) -> None:
+        """The device checks of `kiosk doctor`, in a worker thread (the printer and the hub are
+        asked and may be slow): "checking…" until the answers are shown."""
+        self.checks = None
         self._fetch_id += 1
-        self._ask_printer(self._fetch_id, tries=10)
-
-    def _ask_printer(self, fetch_id: int, tries: int) -> None:
-        service = self.receipts.service
-        if service is None:
-            if self.config.devices["printer"] == "none":
-                return
-            if self.receipts.opening and tries > 0:
-                # the printer is still being opened (off the UI thread): ask again soon
-                Clock.schedule_once(lambda _dt: self._ask_printer(fetch_id, tries - 1), 1.0)
-            else:
-                self._printer_answered(fetch_id, (False, "absent", ""))
-            return
+        fetch_id = self._fetch_id
+        config, printer = self.config, self.receipts.service
 
         def work():
+            from kiosk.devices import health
+
             try:
-                status = service.status()
-                answer = (status.ok, status.reason or ("" if status.checked else "unknown"),
-                          status.detail)
-            except Exception as exc:  # a backend bug: say it, never crash the panel
-                log.warning("printer status failed: %s", exc.__class__.__name__)
-                answer = (False, "error", exc.__class__.__name__)
-            Clock.schedule_once(lambda _dt: self._printer_answered(fetch_id, answer), 0)
+                checks = health.run_checks(config=config, printer=printer, hub_timeout=3.0)
+            except Exception as exc:  # a check's bug: say it, never crash the panel
+                log.warning("device checks failed: %s", exc.__class__.__name__)
+                checks = [health.Check("devices", health.FAIL, N_("Devices: could not be checked "
+                                       "({error})."), {"error": exc.__class__.__name__})]
+            Clock.schedule_once(lambda _dt: self._checked(fetch_id, checks), 0)
 
-        threading.Thread(target=work, name="mediator-printer-status", daemon=True).start()
+        threading.Thread(target=work, name="mediator-checks", daemon=True).start()
 
-    def _printer_answered(self, fetch_id: int, answer) -> None:
+    def _checked(self, fetch_id: int, checks) -> None:
         if fetch_id != self._fetch_id:
             return
-        self.printer = answer
+        self.checks = checks
         self._refresh(say="printer")
 
     def print_test_page(self) -> None:
@@ -150,14 +150,15 @@ class MediatorDesk:
         self._refresh(say="test")
 
     def _test_printed(self, result) -> None:
+        from kiosk.devices.health import printer_problem
+
         _ = self._
         if result.ok:
             self.test_print = (core.OK, _("Test page: printed. Take it from the printer."))
-            self.printer = (True, "", "")
         else:
             self.faults.append(f"printer: {result.mediator_message()}")
-            self.test_print = (core.PROBLEM, _("Test page: not printed, {problem}").format(
-                problem=core.printer_problem(_, result.reason)))
+            self.test_print = (core.PROBLEM, _("Test page: not printed. {problem}").format(
+                problem=_(printer_problem(result.reason))))
         self._refresh(say="test")
 
     def _refresh(self, say: str = "") -> None:

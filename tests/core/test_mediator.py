@@ -173,10 +173,14 @@ def test_no_digit_of_the_pin_is_ever_spoken(lang):
 
 def test_every_problem_is_a_sentence_with_a_marker():
     faults = [f"printer: fault {i}" for i in range(12)]
+    doctor = [device_health.HealthLine(device_health.PROBLEM,
+                                       "Printer: the paper roll is empty. Put in a new roll.", "printer"),
+              device_health.HealthLine(device_health.PROBLEM,
+                                       "Content: 35 procedures loaded, 2 problems. Run the check.", "content")]
     h = device_health.Health(speech_available=False, speech_reason="espeak-ng is not installed.",
-                 listen_state="off", model_installed=False, printer=(False, "paper_out", ""),
-                 demarches=35, content_problems=2, faults=faults, sessions_today=7,
-                 by_help_level={"urgent": 2, "guide": 4, "none": 1})
+                             listen_state="off", model_installed=False, device_checks=doctor,
+                             faults=faults, sessions_today=7,
+                             by_help_level={"urgent": 2, "guide": 4, "none": 1})
     mode = m.MediatorMode(PIN_HASH, ManualClock())
     mode.health_source = lambda: h
     model = mode.panel_screen(str)
@@ -186,7 +190,7 @@ def test_every_problem_is_a_sentence_with_a_marker():
     assert lines["speech"].sentence == "Speech: not available. espeak-ng is not installed."
     assert "No voice model is installed" in lines["voice"].sentence
     assert lines["printer"].sentence == "Printer: the paper roll is empty. Put in a new roll."
-    assert "2 content problems" in lines["content"].sentence
+    assert "2 problems" in lines["content"].sentence
     for line in model.lines:
         assert line.sentence[0].isupper() and line.sentence.endswith((".", "…"))
         assert f"Problem : {line.sentence}" in model.speech(), "the marker word is said too"
@@ -201,17 +205,14 @@ def test_every_problem_is_a_sentence_with_a_marker():
     assert missing == []
 
 
-def test_everything_working_says_ok_and_checking_while_waiting():
-    h = device_health.Health(speech_available=True, listen_state="on", model_installed=True, printer=None,
-                 demarches=35)
+def test_devices_are_checking_until_the_doctor_answers():
+    h = device_health.Health(speech_available=True, listen_state="on", model_installed=True)
     lines = device_health.health_lines(str, h)
     assert [(l.what, l.status) for l in lines] == [("speech", device_health.OK), ("voice", device_health.OK),
-                                                   ("printer", device_health.CHECKING), ("content", device_health.OK)]
-    assert lines[2].sentence == "Printer: checking…"
-    h.printer = (True, "", "")
+                                                   ("devices", device_health.CHECKING)]
+    assert lines[2].sentence == "Devices: checking…"
+    h.device_checks = [device_health.HealthLine(device_health.OK, "Printer: ready.", "printer")]
     assert device_health.health_lines(str, h)[2] == device_health.HealthLine(device_health.OK, "Printer: ready.", "printer")
-    h.printer_configured = False
-    assert device_health.health_lines(str, h)[2].status == device_health.PROBLEM
     h.test_print = (device_health.PROBLEM, "Test page: not printed.")
     assert device_health.health_lines(str, h)[3].what == "test"
 
