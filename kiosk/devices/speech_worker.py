@@ -515,6 +515,21 @@ def _end_now(worker: Worker) -> None:
     os._exit(0)
 
 
+def _end_with_parent(worker: Worker) -> None:
+    """Linux: the kernel sends SIGTERM when the kiosk process dies, however it dies (kill -9
+    included), so no worker, and none of its audio, outlives the kiosk."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:          # the parent died before the request took effect
+        _end_now(worker)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # The event stream is a private copy of stdout; fd 1 goes to /dev/null because pyttsx3
@@ -528,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv:  # the parent's private runtime folder, before the warm-up writes anything
         worker.runtime_dir = argv[0]
     signal.signal(signal.SIGTERM, lambda *_: _end_now(worker))
+    _end_with_parent(worker)
     if not worker.start_engine():
         return 3
     events.emit("ready", pid=os.getpid(), voices=len(worker.voices))
