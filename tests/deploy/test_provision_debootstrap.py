@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parent.parent.parent
 MIRROR = os.environ.get("KIOSK_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
@@ -252,7 +253,7 @@ def test_real_systemd_restarts_a_frozen_kiosk_and_empties_its_runtime_directory(
             pids = children.read_text().split() if children.exists() else []
             return pids[0] if pids else None
 
-        pid1 = wait_for(container_pid1, 60, "the container's init")
+        pid1 = wait_until(container_pid1, 60, "the container's init")
 
         def inside(*argv: str) -> subprocess.CompletedProcess:
             return subprocess.run(["nsenter", "-t", pid1, "-a", *argv], capture_output=True, text=True,
@@ -261,7 +262,7 @@ def test_real_systemd_restarts_a_frozen_kiosk_and_empties_its_runtime_directory(
         def show(prop: str) -> str:
             return inside("systemctl", "show", "-p", prop, "--value", "kiosk-probe.service").stdout.strip()
 
-        wait_for(lambda: inside("systemctl", "is-system-running").stdout.strip() in ("running", "degraded"),
+        wait_until(lambda: inside("systemctl", "is-system-running").stdout.strip() in ("running", "degraded"),
                  120, "systemd to finish booting")
         started = inside("systemctl", "start", "kiosk-probe.service")  # returns once READY=1 arrives
         assert started.returncode == 0, started.stderr + inside("journalctl", "-u", "kiosk-probe").stdout
@@ -269,15 +270,15 @@ def test_real_systemd_restarts_a_frozen_kiosk_and_empties_its_runtime_directory(
         before = inside("ls", "/run/kiosk").stdout.split()
         assert len(before) == 1 and before[0].startswith("speech-"), before
         assert inside("stat", "-c", "%U %a", "/run/kiosk").stdout.split() == ["kiosk", "700"]
-        wait_for(lambda: show("ActiveState") == "active" and show("NRestarts") == "0", 10, "pings")
+        wait_until(lambda: show("ActiveState") == "active" and show("NRestarts") == "0", 10, "pings")
         inside("touch", "/run/kiosk-test-freeze")
-        wait_for(lambda: show("NRestarts") == "1", 30, "the watchdog to restart the frozen kiosk")
+        wait_until(lambda: show("NRestarts") == "1", 30, "the watchdog to restart the frozen kiosk")
         inside("rm", "-f", "/run/kiosk-test-freeze")
         journal = inside("journalctl", "-u", "kiosk-probe.service", "--no-pager").stdout
         assert "Watchdog timeout" in journal and "Failed with result 'watchdog'" in journal, journal
-        wait_for(lambda: show("ActiveState") == "active", 30, "the restarted probe")
+        wait_until(lambda: show("ActiveState") == "active", 30, "the restarted probe")
         # only the restarted probe's file: the frozen run's file went with the emptied folder
-        after = wait_for(lambda: inside("ls", "/run/kiosk").stdout.split(), 30, "the new probe's file")
+        after = wait_until(lambda: inside("ls", "/run/kiosk").stdout.split(), 30, "the new probe's file")
         assert len(after) == 1 and after != before, (before, after)
     finally:
         boot.terminate()
@@ -286,16 +287,3 @@ def test_real_systemd_restarts_a_frozen_kiosk_and_empties_its_runtime_directory(
         except subprocess.TimeoutExpired:
             boot.kill()
             boot.wait(timeout=30)
-
-
-def wait_for(predicate, timeout: float, what: str):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.2)

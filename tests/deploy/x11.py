@@ -7,8 +7,9 @@ import io
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
+
+from tests.waiting import wait_until  # noqa: F401 (also used by the tests importing it from here)
 
 
 def start_xvfb(width: int = 1080, height: int = 1920) -> tuple[subprocess.Popen, str]:
@@ -25,16 +26,6 @@ def start_xvfb(width: int = 1080, height: int = 1920) -> tuple[subprocess.Popen,
         raise RuntimeError("Xvfb did not start")
     return proc, f":{number}"
 
-
-def wait_until(predicate, timeout: float, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def run(display: str, *argv: str, check: bool = True) -> subprocess.CompletedProcess:

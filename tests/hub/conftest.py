@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from kiosk.hub.pgtemp import TempPostgres
+from tests.waiting import wait_until  # noqa: F401 (used by the tests importing it from here)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,16 +26,6 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 @pytest.fixture(scope="session")

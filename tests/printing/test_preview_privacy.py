@@ -7,29 +7,14 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.devices.printer import PrintService, open_printer
+from tests.waiting import eventually
 
 
-@pytest.fixture
-def runtime(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv("RUNTIME_DIRECTORY", str(folder))
-    return folder
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def files_in(folder: Path) -> list[Path]:
@@ -51,7 +36,7 @@ def test_a_preview_is_deleted_after_the_delay(runtime, receipt):
     result = printer.print_receipt(receipt, receipt.reference)
     assert result.ok and Path(result.output).exists()
     assert len(files_in(runtime)) == 2  # PNG and PDF
-    assert wait_until(lambda: not files_in(runtime), 5), files_in(runtime)
+    assert eventually(lambda: not files_in(runtime), 5), files_in(runtime)
 
 
 def test_previews_are_deleted_when_the_program_exits(runtime, tmp_path):

@@ -20,13 +20,6 @@ TWO_SENTENCES = ("Vous cherchez : {word}. Touchez une démarche dans la liste po
                  "ou continuez à écrire.")
 
 
-@pytest.fixture
-def runtime(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv("RUNTIME_DIRECTORY", str(folder))
-    return folder
-
 
 def audio_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.devices import listener as L
 from kiosk.devices.listener import GrammarError, Listener, ListenerBusy, ListenerUnavailable, WavSource
+from tests.waiting import eventually
 
 
 def hear(listener, wav, grammar=None, timeout=15, **kw):
@@ -333,13 +334,4 @@ def test_a_wav_source_does_not_hang_once_the_listener_has_gone(listener, wavs):
     src = WavSource(buffer.getvalue())
     session = listener.listen(source=src)
     session.wait(listener.max_s + 5)
-    assert wait_until(lambda: not src._thread.is_alive(), 3), "the WAV feeder stayed blocked on the queue"
-
-
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
+    assert eventually(lambda: not src._thread.is_alive(), 3), "the WAV feeder stayed blocked on the queue"
