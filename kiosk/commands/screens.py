@@ -17,6 +17,8 @@ def register(sub) -> None:
     audit = sub.add_parser("audit", help="check every screen against the accessibility numbers; exit 1 on any violation")
     audit.add_argument("--quick", action="store_true", help="only one démarche instead of all of them")
     audit.add_argument("--orientation", choices=("portrait", "landscape", "both"), default="both")
+    audit.add_argument("--language", action="append", metavar="LANG",
+                       help="only this language (repeatable); default: every language offered")
     audit.set_defaults(func=run_audit)
 
 
@@ -78,7 +80,7 @@ def run_audit(args) -> int:
         driver.resize(*window_size(config, orientation))
         stops = representative_stops() if args.quick else every_stop(driver.app.catalogue)
         for mode in MODES:
-            for language in driver.app.journey.languages:
+            for language in args.language or driver.app.journey.languages:
                 for name, events in stops:
                     go_to(driver, events, mode, language)
                     for problem in audit_screen(driver, mode):

@@ -97,13 +97,12 @@ def run_voices(args) -> int:
 
 
 def run_prerender(args) -> int:
-    from kiosk.devices.speaker import FIXED_PROMPTS  # noqa: PLC0415
+    from kiosk.devices.speaker import fixed_prompts  # noqa: PLC0415
 
     config = _config(args)
     if config is None:
         return 2
-    langs = set(config.languages["available"])
-    prompts = {k: v for k, v in FIXED_PROMPTS.items() if v[1] in langs}
+    prompts = fixed_prompts(config.languages["available"])
     speaker = _speaker(config, player="null")
     try:
         for rate in ("normal", "slow"):

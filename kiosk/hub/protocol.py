@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-HELP_LEVELS = ("urgent", "guide", "teach", "none")
-OUTCOMES = ("done", "stuck", "mediator", "abandoned", "timeout", "error")
+from kiosk.core.stats import HELP_LEVELS, OUTCOMES  # noqa: F401 (one list: the kiosk's own)
+
 DEVICE_STATES = ("ok", "fault", "off", "unknown")
 ALERT_STATES = ("pending", "answered", "repeated", "unknown")
 KINDS = ("session", "fault", "heartbeat", "help")

@@ -196,7 +196,8 @@ class KioskApp(App):
                                  catalogue=self.catalogue, stats=self.stats,
                                  faults=self.device_faults, clock=self.clock, send=self.input.send)
         self.hub = HubDesk(journey=journey, display=self.display, config=config,
-                           play_sound=self.play_sound, device_state=self._device_state)
+                           play_sound=self.play_sound, device_state=self._device_state,
+                           restart=lambda: Clock.schedule_once(lambda _dt: self.stop(), 0))
         self.receipts.survey_url = self.hub.survey_url
         self.effects.receipts, self.effects.voice, self.effects.desk, self.effects.hub = \
             self.receipts, self.voice, self.desk, self.hub

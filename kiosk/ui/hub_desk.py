@@ -22,14 +22,17 @@ HEARTBEAT_STATE_SECONDS = 30.0
 
 class HubDesk:
     def __init__(self, *, journey, display, config, play_sound: Callable[[str], None],
-                 device_state: Callable[[], dict]):
-        """`device_state()`: {"printer", "voice", "microphone"} each ok / fault / off / unknown."""
+                 device_state: Callable[[], dict], restart: Callable[[], None] = lambda: None):
+        """`device_state()`: {"printer", "voice", "microphone"} each ok / fault / off / unknown;
+        `restart()`: end the kiosk so that its service manager starts it again."""
         self.journey = journey
         self.display = display
         self.config = config
         self.play_sound = play_sound
         self.device_state = device_state
+        self.restart = restart
         self.link = None
+        self.config_changed = False      # the hub sent a newer configuration, now on disk
         self._alerts: list[str] = []     # the alerts of the current session
         self._refresh_bar: Callable[[], None] | None = None
 
@@ -56,6 +59,8 @@ class HubDesk:
             lambda _dt: self._answered(alert_id), 0)
         link.on_help_unanswered = lambda alert_id, repeats: Clock.schedule_once(
             lambda _dt: self._unanswered(alert_id), 0)
+        link.on_config_applied = lambda _path, _config: Clock.schedule_once(
+            lambda _dt: setattr(self, "config_changed", True), 0)
         link.start()
         self.journey.mediator_reachable = True
         Clock.schedule_interval(self._send_device_state, HEARTBEAT_STATE_SECONDS)
@@ -88,11 +93,17 @@ class HubDesk:
         self.display.present_overlay(overlays.help_unanswered(self._, hours), warning=True)
 
     def session_wiped(self) -> None:
-        """The citizen left: their calls are no longer watched (the mediator's page keeps them)."""
+        """The citizen left: their calls are no longer watched (the mediator's page keeps them).
+        A newer configuration from the hub takes effect now, between two citizens: the kiosk
+        ends and its service manager starts it again on the new file (the old one is kept)."""
         if self.link is not None:
             for alert in self._alerts:
                 self.link.forget_help(alert)
         self._alerts.clear()
+        if self.config_changed:
+            log.info("a newer configuration from the hub is applied: the kiosk restarts")
+            self.config_changed = False
+            self.restart()
 
     # ---- figures ----
 

@@ -43,7 +43,9 @@ class InputRouter:
         if force:
             self.tap_filter.mark(now)
         elif by_touch and self.journey.session.explore_by_touch and source is not None:
-            if not self.explore.touch(source, now):
+            # the control is known by what it does: a screen redrawn between the two touches
+            # (a device line updated, a timer) keeps the double tap
+            if not self.explore.touch(source.action_id, now):
                 self._say_control(source, now)
                 return
             self.tap_filter.mark(now)  # the second tap of a double tap is meant, not a bounce

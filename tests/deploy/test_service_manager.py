@@ -146,9 +146,12 @@ def test_the_real_kiosk_says_ready_then_pings_from_its_loop(tmp_path, display):
     env = dict(os.environ, NOTIFY_SOCKET=str(path), WATCHDOG_USEC=str(watchdog_usec),
                KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_SPEECH_PLAYER="null")
     env.pop("WATCHDOG_PID", None)
+    # stderr to a file: the kiosk's children (speech worker, player) share it, and a pipe would
+    # keep the test waiting for the last of them after the kiosk is killed
+    err_file = tmp_path / "kiosk.err"
     with _listen(str(path)) as sock:
         kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "run"], cwd=REPO, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 stdout=subprocess.DEVNULL, stderr=err_file.open("wb"))
         try:
             got = _messages(sock, lambda m: _pings_after_ready(m) >= 3, 90)
             kiosk.send_signal(signal.SIGSTOP)
@@ -166,6 +169,7 @@ def test_the_real_kiosk_says_ready_then_pings_from_its_loop(tmp_path, display):
             _messages(sock, lambda m: "WATCHDOG=1" in m, 30)
         finally:
             kiosk.kill()
-            _, err = kiosk.communicate(timeout=30)
+            kiosk.wait(30)
+            err = err_file.read_bytes()
     assert any(x.startswith("READY=1") for x in got)
     assert b"Traceback" not in err, err.decode(errors="replace")[-3000:]

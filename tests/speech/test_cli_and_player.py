@@ -42,7 +42,12 @@ def test_voices_lists_french_and_english(capsys):
 def test_prerender_fills_the_data_dir(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path))
     assert main(["speech", "prerender"]) == 0
-    assert len(list((tmp_path / "speech-cache").glob("*.wav"))) == 12  # 6 prompts × 2 rates
+    from kiosk.core.config import load_config
+    from kiosk.devices.speaker import PROMPTS
+
+    languages = load_config(None).languages["available"]
+    # every fixed prompt in every language offered, at both rates
+    assert len(list((tmp_path / "speech-cache").glob("*.wav"))) == len(PROMPTS) * len(languages) * 2
 
 
 def test_check_reports_a_missing_card(capsys):

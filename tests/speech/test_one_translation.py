@@ -24,6 +24,7 @@ def test_every_sentence_is_extracted_and_translated_to_french(msgid):
 
 
 def test_fixed_prompts_in_each_language():
-    prompts = speaker_module.fixed_prompts(("fr", "en"))
-    assert prompts["greeting:fr"] == ("Bonjour. Bienvenue à France Services. Touchez l'écran pour commencer.", "fr")
-    assert prompts["greeting:en"][0].startswith("Hello.")
+    prompts = speaker_module.fixed_prompts(("fr", "en", "uk"))
+    assert prompts["error:fr"][1] == "fr" and prompts["error:fr"][0].startswith("Un problème")
+    assert prompts["error:en"][0].startswith("Something went wrong.")
+    assert prompts["error:uk"][1] == "uk" and prompts["error:uk"][0] != prompts["error:en"][0]
