@@ -57,6 +57,9 @@ _DIGITS = {c: str(unicodedata.decimal(chr(c))) for r in ((0x660, 0x66A), (0x6F0,
            for c in range(*r)}
 _MAX_GAP = 2
 _FUZZY_FACTOR = 0.75
+# A function word is matched only by a function word: "as" (you have) is not "ASS" (a benefit
+# whose doubled letter folds away), so weak stems carry this mark inside the matcher.
+_WEAK = "~"
 
 _FR_UNITS = ["zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
              "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept",
@@ -319,6 +322,11 @@ class Normaliser:
         return s.rstrip(self.lang.sound_strip) or s
 
 
+def _key(tok: _Tok) -> str:
+    """How the matcher keys a token: a function word apart from any content stem."""
+    return _WEAK + tok.stem if tok.weak else tok.stem
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -387,7 +395,7 @@ class IntentMatcher:
                 toks = self.normaliser.tokens(raw.lstrip("="))
                 if not toks:
                     raise ValueError(f"{intent}: phrase {raw!r} has no word left after normalising")
-                phrase = _Phrase(intent, tuple(t.stem for t in toks), float(weight), alone,
+                phrase = _Phrase(intent, tuple(_key(t) for t in toks), float(weight), alone,
                                  sum(not t.weak for t in toks))
                 content_stems.update(t.stem for t in toks if not t.weak)
                 self.phrases.append(phrase)
@@ -463,7 +471,7 @@ class IntentMatcher:
         options: list[dict[str, float]] = []
         for t in toks:
             if t.weak:
-                options.append({t.stem: 1.0})
+                options.append({_key(t): 1.0})
                 work.n += 1
             else:
                 found, w = self._similar(t.stem)
