@@ -6,7 +6,7 @@ Nothing here can hold anything personal: counts, closed-list values, short ids.
 
 from __future__ import annotations
 
-from sqlalchemy import (Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (BigInteger, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text,
                         UniqueConstraint)
 
 metadata = MetaData()
@@ -136,6 +136,37 @@ survey_answers = Table(
     Column("rating", Integer, nullable=False),
 )
 
+# visio (migration 0003): one row per call; site, démarche, help level and timings only
+visio_calls = Table(
+    "visio_calls", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # the call page's address, hashed
+    Column("kiosk_id", String(32), nullable=False),
+    Column("site", String(64), nullable=False),
+    Column("partner", String(32), nullable=False),
+    Column("demarche", String(64), nullable=False),
+    Column("help_level", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("state", String(16), nullable=False),  # consent | waiting | taken | ended
+    Column("created_at", Float, nullable=False),
+    Column("queued_at", Float),
+    Column("taken_at", Float),
+    Column("ended_at", Float),
+    Column("end_reason", String(16)),
+    Column("advisor_id", Integer),
+    Column("room", BigInteger),
+    Column("room_pin", String(32)),
+    Column("outcome", String(16)),
+)
+
+visio_advisors = Table(
+    "visio_advisors", metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("partner", String(32), nullable=False),
+    Column("languages", String(64), nullable=False),  # comma-separated codes: "fr,en"
+    Column("seen_at", Float),  # the console's last poll: on duty while recent
+)
+
 __all__ = ["metadata", "hub_meta", "kiosks", "kiosk_configs", "pairing_codes", "request_nonces", "event_keys",
            "session_counts", "faults", "alerts", "users", "login_failures", "survey_answers",
-           "UniqueConstraint"]
+           "visio_calls", "visio_advisors", "UniqueConstraint"]
