@@ -55,7 +55,9 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _DIGITS = {c: str(unicodedata.decimal(chr(c))) for r in ((0x660, 0x66A), (0x6F0, 0x6FA),
                                                         (0x966, 0x970), (0xFF10, 0xFF1A))
            for c in range(*r)}
-_MAX_GAP = 2
+_MAX_GAP = 2       # content words a phrase may skip between two of its words
+_MAX_SKIP = 3      # words in all (function words included) it may skip there
+_SPREAD_FACTOR = 0.1  # evidence lost per content word skipped beyond the first: far apart says less
 _FUZZY_FACTOR = 0.75
 # A function word is matched only by a function word: "as" (you have) is not "ASS" (a benefit
 # whose doubled letter folds away), so weak stems carry this mark inside the matcher.
@@ -327,6 +329,10 @@ def _key(tok: _Tok) -> str:
     return _WEAK + tok.stem if tok.weak else tok.stem
 
 
+def _is_weak(option: dict[str, float]) -> bool:
+    return len(option) == 1 and next(iter(option)).startswith(_WEAK)
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -538,22 +544,35 @@ class IntentMatcher:
     @staticmethod
     def _match_at(phrase: _Phrase, options: list[dict[str, float]], start: int,
                   factor: float, work: _Work) -> tuple[float, frozenset[int]] | None:
+        """Where `phrase` matches from `start`: its tokens in order, skipping at most _MAX_GAP
+        content words between two of them; spoken function words ("ma retraite elle est trop
+        petite") are skipped too, up to _MAX_SKIP words in all."""
         positions = [start]
         last = start
         gap = 0 if phrase.content == 0 else _MAX_GAP
+        skip = 0 if phrase.content == 0 else _MAX_SKIP
+        spread = 0
         for tok in phrase.tokens[1:]:
-            for j in range(last + 1, min(len(options), last + 2 + gap)):
+            content_skipped = 0
+            j = last + 1
+            while j < len(options) and j - last - 1 <= skip:
                 work.n += 1
                 f = options[j].get(tok)
                 if f is not None:
                     factor = min(factor, f)
                     positions.append(j)
                     last = j
+                    spread += content_skipped
                     break
+                if not _is_weak(options[j]):
+                    content_skipped += 1
+                    if content_skipped > gap:
+                        return None
+                j += 1
             else:
                 work.n += 1
                 return None
-        return factor, frozenset(positions)
+        return factor * max(0.5, 1.0 - _SPREAD_FACTOR * max(0, spread - 1)), frozenset(positions)
 
     def match(self, text: str, limit: int = 5,
               only: set[str] | frozenset[str] | None = None) -> list[Candidate]:
