@@ -152,6 +152,7 @@ visio_calls = Table(
     Column("queued_at", Float),
     Column("taken_at", Float),
     Column("ended_at", Float),
+    Column("seen_at", Float),  # the citizen's side's last poll: a silent call is dropped
     Column("end_reason", String(16)),
     Column("advisor_id", Integer),
     Column("room", BigInteger),

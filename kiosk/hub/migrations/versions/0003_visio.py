@@ -27,6 +27,7 @@ def upgrade() -> None:
                     sa.Column("queued_at", sa.Float),
                     sa.Column("taken_at", sa.Float),
                     sa.Column("ended_at", sa.Float),
+                    sa.Column("seen_at", sa.Float),
                     sa.Column("end_reason", sa.String(16)),
                     sa.Column("advisor_id", sa.Integer),
                     sa.Column("room", sa.BigInteger),
