@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub import signing
 from kiosk.hub.store import MISSING, SOLVED, HubError, add_survey_answer, answer_alert, login, open_alerts
-from kiosk.hub.survey_text import SURVEY_TEXT
+from kiosk.hub.survey_text import survey_language, survey_words
 from kiosk.hub.web_auth import (PRE_COOKIE, SESSION_COOKIE, SESSION_S, cookie_flags, csrf_ok, csrf_token,
                                 make_session, new_pre_cookie, session_user)
 
@@ -200,17 +200,13 @@ def _check_token(request: Request, token: str) -> dict | None:
     return fields if signing.check_survey_token(key, token) else None
 
 
-def _survey_lang(fields: dict) -> str:
-    return fields["language"] if fields["language"] in SURVEY_TEXT else "fr"
-
-
 @router.get("/s/{token}", response_class=HTMLResponse)
 async def survey_page(request: Request, token: str):
     fields = _check_token(request, token)
     if fields is None:
-        return render(request, "survey_invalid.html", status=404, t=SURVEY_TEXT["fr"])
-    lang = _survey_lang(fields)
-    return render(request, "survey.html", t=SURVEY_TEXT[lang], lang=lang, token=token,
+        return render(request, "survey_invalid.html", status=404, t=survey_words("fr"))
+    lang = survey_language(fields["language"])
+    return render(request, "survey.html", t=survey_words(lang), lang=lang, token=token,
                   solved_choices=SOLVED, missing_choices=MISSING)
 
 
@@ -219,16 +215,16 @@ async def survey_submit(request: Request, token: str, solved: str = Form(""), mi
                         rating: str = Form("")):
     fields = _check_token(request, token)
     if fields is None:
-        return render(request, "survey_invalid.html", status=404, t=SURVEY_TEXT["fr"])
-    lang = _survey_lang(fields)
+        return render(request, "survey_invalid.html", status=404, t=survey_words("fr"))
+    lang = survey_language(fields["language"])
     try:
         score = int(rating) if rating.isdigit() else 0
         await run_in_threadpool(add_survey_answer, request.app.state.engine, fields, solved, missing, score)
     except HubError:
-        return render(request, "survey.html", status=422, t=SURVEY_TEXT[lang], lang=lang, token=token,
-                      solved_choices=SOLVED, missing_choices=MISSING, error=SURVEY_TEXT[lang]["error"],
+        return render(request, "survey.html", status=422, t=survey_words(lang), lang=lang, token=token,
+                      solved_choices=SOLVED, missing_choices=MISSING, error=survey_words(lang)["error"],
                       chosen={"solved": solved, "missing": missing, "rating": rating})
-    return render(request, "survey_done.html", t=SURVEY_TEXT[lang], lang=lang)
+    return render(request, "survey_done.html", t=survey_words(lang), lang=lang)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -74,12 +74,39 @@ def test_core_imports_no_kivy():
         assert not re.search(r"^\s*(from|import) kivy", text, re.M), path.name
 
 
-LANGUAGE_TABLE = re.compile(r"""\{\s*["'](fr|en)["']\s*:\s*["'][^"']*\s[^"']*["']\s*,\s*["'](fr|en)["']\s*:""")
+LANGUAGE_CODES = {"fr", "en", "ar", "es", "pt", "tr", "ro", "uk"}
+
+
+def _has_sentence(node: ast.AST) -> bool:
+    """A string with a space in it, directly or inside a nested dict, list or tuple literal."""
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and " " in n.value.strip()
+               for n in ast.walk(node))
+
+
+def _language_tables(tree: ast.AST) -> list[int]:
+    """Lines of dict literals keyed by two or more language codes whose values hold sentences:
+    {"fr": "…", "en": "…"} as well as {"fr": {"title": "…"}, "en": {…}}."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Dict):
+            continue
+        codes = [k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in LANGUAGE_CODES]
+        if len(codes) >= 2 and any(_has_sentence(v) for k, v in zip(node.keys, node.values)
+                                   if isinstance(k, ast.Constant) and k.value in LANGUAGE_CODES):
+            lines.append(node.lineno)
+    return lines
 
 
 def test_sentences_go_through_gettext_not_per_language_tables():
     """A sentence a person sees, hears or reads is an English msgid translated by the
-    catalogues, never a {"fr": "…", "en": "…"} table in the code."""
-    offenders = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
-                 if LANGUAGE_TABLE.search(p.read_text(encoding="utf-8"))]
-    assert offenders == []
+    catalogues, never a {"fr": "…", "en": "…"} table in the code, flat or one dict per language."""
+    offenders = {p.relative_to(PACKAGE).as_posix(): lines for p in PACKAGE.rglob("*.py")
+                 if (lines := _language_tables(ast.parse(p.read_text(encoding="utf-8"))))}
+    assert offenders == {}
+
+
+def test_the_language_table_check_catches_nested_tables():
+    nested = ast.parse('WORDS = {"fr": {"title": "Votre avis"}, "en": {"title": "Your opinion"}}')
+    flat = ast.parse('WORDS = {"fr": "Votre avis", "en": "Your opinion"}')
+    names = ast.parse('NAMES = {"fr": "Français", "en": "English"}')
+    assert _language_tables(nested) and _language_tables(flat) and not _language_tables(names)

@@ -108,6 +108,29 @@ def test_survey_filled_on_a_phone(hub, browser, tmp_path):
         context.close()
 
 
+def test_arabic_survey_reads_right_to_left_on_a_phone(hub, browser, tmp_path):
+    device = enrolled_device(hub, site="fs-browser", name="Accueil 4")
+    link = HubLink(device, Outbox(tmp_path / "o.sqlite3"), heartbeat_s=0)
+    url = link.survey_url("aide-logement", "ar")
+    link.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        expect(page).to_have_title("رأيك في زيارتك")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        heading = page.get_by_role("heading", name="رأيك في زيارتك").bounding_box()
+        assert heading["x"] + heading["width"] > 300  # starts on the right
+        page.get_by_role("radio", name="جزئيًا").check()
+        assert page.get_by_role("radio", name="جزئيًا").is_checked()
+        page.screenshot(path="/tmp/hub-survey-ar.png", full_page=True)
+        assert_accessible(page, "Arabic survey on a phone")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
 def test_dashboard_charts_render(hub, browser, tmp_path):
     add_user(hub.engine, "admin-browser", "admin", PASSWORD)
     device = enrolled_device(hub, site="fs-browser", name="Accueil 3")

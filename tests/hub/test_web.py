@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from kiosk.hub import signing
 from kiosk.hub.store import add_user
 from tests.hub.conftest import enrolled_device, wait_until
 
@@ -183,3 +184,20 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.mark.parametrize("language, title, choice", [
+    ("fr", "Votre avis sur votre visite", "En partie"), ("en", "Your opinion on your visit", "Partly"),
+    ("ar", "رأيك في زيارتك", "جزئيًا"), ("es", "Su opinión sobre su visita", "En parte"),
+    ("pt", "A sua opinião sobre a sua visita", "Em parte"), ("tr", "Ziyaretiniz hakkında görüşünüz", "Kısmen"),
+    ("ro", "Părerea dumneavoastră despre vizită", "În parte"), ("uk", "Ваша думка про візит", "Частково"),
+])
+def test_the_survey_speaks_the_language_of_the_visit(accounts, language, title, choice):
+    device = enrolled_device(accounts, site="fs-web", name=f"Survey {language}")
+    url = signing.survey_url(device["hub_url"], device["survey_key"], device["site"], "aide-logement",
+                             "2026-11-30", language)
+    page = requests.get(url, timeout=5)
+    assert page.status_code == 200
+    assert f"<title>{title}</title>" in page.text and choice in page.text
+    assert f'lang="{language}"' in page.text
+    assert ('dir="rtl"' in page.text) == (language == "ar")
