@@ -12,7 +12,7 @@ loudspeaker. Imports no Kivy.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,8 @@ LABELS: dict[str, str] = {
     "satisfaction_qr": N_("Later, scan this code to tell us what you think. It is anonymous."),
     "help": N_("Need help?"),
     "opening": N_("Opening hours: {hours}"),
+    # printed in French before the French copy of each section of a bilingual receipt
+    "in_french": N_("In French:"),
     # the twelve month names, separated by spaces
     "months": N_("January February March April May June July August September October November December"),
     "speech_intro": N_("Here is what your recap says, for: {title}."),
@@ -72,13 +74,16 @@ class Block:
 
     kind: "site" (site name), "meta" (date, reference), "title", "subtitle", "heading",
     "text", "hint", "checklist" (items with a box to tick), "steps" (numbered items),
-    "qr" (text = caption, url = content), "rule" (a separator line).
+    "qr" (text = caption, url = content), "rule" (a separator line), "marker" (« En français : »
+    before the French copy of a section).
+    lang: the language of the words (picks the font and the direction); "" for a rule.
     """
 
     kind: str
     text: str = ""
     items: tuple[str, ...] = ()
     url: str = ""
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,8 @@ class Receipt:
     official_url: str
     satisfaction_url: str
     extra: dict[str, Any] = field(default_factory=dict)
+    french: Receipt | None = None
+    """Bilingual receipts: the same receipt in French, printed after each section."""
 
     def label(self, key: str, **values: Any) -> str:
         return label(self.language, key, **values)
@@ -113,36 +120,56 @@ class Receipt:
         time = self.label("time", h=self.created.hour, mm=f"{self.created.minute:02d}")
         return self.label("date", date=date, time=time)
 
-    def blocks(self) -> list[Block]:
-        """The receipt, top to bottom, for every renderer."""
-        b = [
-            Block("site", self.site_name),
-            Block("meta", self.date_text()),
-            Block("meta", self.label("reference", reference=self.reference)),
-            Block("rule"),
-            Block("title", self.title),
-            Block("subtitle", self.label("with_partner", partner=self.partner)),
-            Block("rule"),
-            Block("heading", self.label("documents")),
-            Block("hint", self.label("documents_hint")),
-            Block("checklist", items=self.documents),
-            Block("heading", self.label("steps")),
-            Block("steps", items=self.steps),
-            Block("text", self.label("delay", delay=self.delay)),
-            Block("text", self.label("cost", cost=self.cost)),
-            Block("rule"),
-            Block("heading", self.label("online")),
-            Block("text", self.online),
-            Block("qr", self.label("official_qr"), url=self.official_url),
-            Block("rule"),
-            Block("heading", self.label("help")),
-            Block("text", self.mediator_hours),
-            Block("text", self.label("opening", hours=self.opening_hours)),
-            Block("rule"),
-            Block("heading", self.label("satisfaction")),
-            Block("qr", self.label("satisfaction_qr"), url=self.satisfaction_url),
+    def sections(self) -> list[list[Block]]:
+        """The receipt's sections, top to bottom, in this receipt's language (no rules)."""
+        lang = self.language
+        return [
+            [Block("site", self.site_name, lang=lang),
+             Block("meta", self.date_text(), lang=lang),
+             Block("meta", self.label("reference", reference=self.reference), lang=lang)],
+            [Block("title", self.title, lang=lang),
+             Block("subtitle", self.label("with_partner", partner=self.partner), lang=lang)],
+            [Block("heading", self.label("documents"), lang=lang),
+             Block("hint", self.label("documents_hint"), lang=lang),
+             Block("checklist", items=self.documents, lang=lang)],
+            [Block("heading", self.label("steps"), lang=lang),
+             Block("steps", items=self.steps, lang=lang),
+             Block("text", self.label("delay", delay=self.delay), lang=lang),
+             Block("text", self.label("cost", cost=self.cost), lang=lang)],
+            [Block("heading", self.label("online"), lang=lang),
+             Block("text", self.online, lang=lang),
+             Block("qr", self.label("official_qr"), url=self.official_url, lang=lang)],
+            [Block("heading", self.label("help"), lang=lang),
+             Block("text", self.mediator_hours, lang=lang),
+             Block("text", self.label("opening", hours=self.opening_hours), lang=lang)],
+            [Block("heading", self.label("satisfaction"), lang=lang),
+             Block("qr", self.label("satisfaction_qr"), url=self.satisfaction_url, lang=lang)],
         ]
-        return b
+
+    def blocks(self) -> list[Block]:
+        """The receipt, top to bottom, for every renderer.
+
+        Bilingual (`french` set): each section in the citizen's language, then a « En français : »
+        marker and the same section in French, one after the other so it fits a thermal roll.
+        What reads the same in both (a site name, an official name) is not repeated, and each
+        QR code is printed once, after both captions.
+        """
+        out: list[Block] = []
+        theirs = self.sections()
+        french = self.french.sections() if self.french is not None else [[] for _ in theirs]
+        for n, (own, fr) in enumerate(zip(theirs, french)):
+            if n:
+                out.append(Block("rule"))
+            fr = [b for b in fr if b not in own and replace(b, lang=self.language) not in own]
+            if not fr:
+                out.extend(own)
+                continue
+            if any(b.kind == "qr" for b in fr):  # the code once, below the French caption
+                own = [Block("text", b.text, lang=b.lang) if b.kind == "qr" else b for b in own]
+            out.extend(own)
+            out.append(Block("marker", label("fr", "in_french"), lang="fr"))
+            out.extend(fr)
+        return out
 
     def lines(self) -> list[str]:
         """Plain text lines (for logs of the layout, tests and the mediator's screen)."""
@@ -156,6 +183,8 @@ class Receipt:
                 out.extend(f"{n}. {item}" for n, item in enumerate(block.items, 1))
             elif block.kind == "qr":
                 out.extend([block.text, block.url])
+            elif block.kind == "marker":
+                out.extend(["", block.text])
             else:
                 out.append(block.text)
         return out
@@ -189,20 +218,27 @@ class Receipt:
 
 
 def build_receipt(demarche, config, language: str = "fr", now: datetime | None = None,
-                  reference: str | None = None, survey_url: str | None = None) -> Receipt:
+                  reference: str | None = None, survey_url: str | None = None,
+                  bilingual: bool = False) -> Receipt:
     """A receipt for `demarche` (a catalogue.Demarche) at the site described by `config`.
 
     `now` defaults to the local time; `reference` to a new random one; `survey_url`: the hub's
     signed cold-survey address for this visit (None: the configured satisfaction address).
+    `bilingual`: French follows each section, for the partner's counter agent (ignored in French).
     """
     from kiosk.core.config import site_text  # noqa: PLC0415 - config imports the catalogue
 
     text = demarche.text(language)
     lang = language or "fr"
+    reference = reference or new_reference()
+    now = now or datetime.now()
+    french = build_receipt(demarche, config, "fr", now, reference, survey_url) \
+        if bilingual and lang != "fr" else None
     return Receipt(
-        reference=reference or new_reference(),
+        french=french,
+        reference=reference,
         language=lang,
-        created=now or datetime.now(),
+        created=now,
         site_name=site_text(config, "name", lang)[0],
         opening_hours=site_text(config, "opening_hours", lang)[0],
         mediator_hours=site_text(config, "mediator_hours", lang)[0],

@@ -15,6 +15,7 @@ import logging
 import socket
 import time
 
+from PIL import ImageOps
 from escpos.capabilities import get_profile
 from escpos.codepages import CodePages
 from escpos.constants import QR_ECLEVEL_M
@@ -23,7 +24,8 @@ from escpos.printer import Dummy
 
 from .graphics import pictogram_image, qr_matrix
 from .job import PrintFault, PrintResult, PrinterStatus
-from .text import to_codepage, wrap
+from .text import prints_as_text, to_codepage, wrap
+from .textimage import BOX, paragraph_image
 from .uri import DEFAULT_CODEPAGE, DEFAULT_PROFILE, PrinterUri, PrinterUriError
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,10 @@ OFFLINE_PAPER_END = 0x20       # n=2: printing stopped because of paper end
 OFFLINE_ERROR = 0x40           # n=2: an error occurred
 PAPER_NEAR_END = 0x0C          # n=4: paper roll near end
 PAPER_END = 0x60               # n=4: paper roll end
+
+
+# Letters drawn as an image are as tall as printed ones: font A is 12 x 24 dots, double size 24 x 48.
+IMAGE_PX = {1: 24, 2: 44}
 
 
 def _status_byte_valid(b: int) -> bool:
@@ -65,6 +71,7 @@ class EscposPrinter:
         self.width_known = isinstance(pixels, int)
         self.width_px = pixels if self.width_known else 384  # unknown width: assume 58 mm paper
         self.scale = int(uri.params.get("size", "2"))
+        self.can_print_images = self.width_known and self.profile.supports("bitImageRaster")
         self.cut_mode = uri.params.get("cut", "full")
         self.timeout = uri.number("timeout", 5.0)
         # A device file is write-only for most drivers: no status unless asked for.
@@ -82,14 +89,34 @@ class EscposPrinter:
 
     # ---- rendering -------------------------------------------------------------------------
     def _text(self, p, text: str, size: int = 1, bold: bool = False, align: str = "left",
-              first: str = "", indent: str = "") -> None:
+              first: str = "", indent: str = "", language: str = "fr", lead: str = "",
+              invert: bool = False) -> None:
+        """Text as text where the code page has every letter, else as an image of the text."""
         size = max(1, min(size, self.scale)) if size > 1 else 1
+        if not prints_as_text(text + first, self.python_encoding) and self.can_print_images:
+            self._text_image(p, text, size, bold, align, language, lead, invert)
+            return
         cols = self.columns // size
         # GS ! n for every size, normal included, so no earlier size can linger.
-        p.set(custom_size=True, width=size, height=size, bold=bold, align=align)
+        p.set(custom_size=True, width=size, height=size, bold=bold, align=align,
+              invert=True if invert else None)
         safe = to_codepage(text, self.python_encoding)
         for line in wrap(safe, cols, indent=indent, first=first):
             p.text(line + "\n")
+        if invert:
+            p.set(invert=False)
+
+    def _text_image(self, p, text: str, size: int, bold: bool, align: str, language: str,
+                    lead: str, invert: bool) -> None:
+        """A paragraph the code page cannot print (Arabic, Cyrillic, Turkish ş…), drawn in a font
+        that has its letters and sent as a raster image (GS v 0), as big as the text would be."""
+        px = IMAGE_PX[size]
+        img = paragraph_image(text, language, px, self.width_px, bold=bold, pad=4, lead=lead,
+                              align="center" if align == "center" else "start")
+        if invert:
+            img = ImageOps.invert(img)
+        p.set(normal_textsize=True, bold=False, align="left")
+        p.image(img.point(lambda v: 0 if v < 150 else 255).convert("1"), impl="bitImageRaster")
 
     def _qr(self, p, url: str) -> None:
         matrix = qr_matrix(url)
@@ -110,40 +137,47 @@ class EscposPrinter:
         p.hw("INIT")
         p.charcode(self.codepage)  # emits ESC t n once, then encodes everything in this page
         big = self.scale
+        pictogram_printed = False
         for block in receipt.blocks():
             k = block.kind
+            lang = block.lang or receipt.language
             if k == "site":
-                self._text(p, block.text, big, bold=True, align="center")
+                self._text(p, block.text, big, bold=True, align="center", language=lang)
             elif k == "meta":
-                self._text(p, block.text, 1, align="center")
+                self._text(p, block.text, 1, align="center", language=lang)
             elif k == "rule":
                 p.set(normal_textsize=True, bold=False, align="left")
                 p.text("-" * self.columns + "\n")
+            elif k == "marker":
+                p.text("\n")
+                self._text(p, block.text, big, bold=True, language=lang, invert=True)
             elif k == "title":
                 pic = pictogram_image(receipt.pictogram, 96) if (
-                    self.width_known and self.profile.supports("bitImageRaster")) else None
+                    self.can_print_images and not pictogram_printed) else None
                 if pic is not None:
                     p.set(align="center")
                     p.image(pic.convert("1"), center=True)
-                self._text(p, block.text, big, bold=True, align="center")
+                    pictogram_printed = True
+                self._text(p, block.text, big, bold=True, align="center", language=lang)
             elif k == "subtitle":
-                self._text(p, block.text, big, align="center")
+                self._text(p, block.text, big, align="center", language=lang)
             elif k == "heading":
                 p.text("\n")
-                self._text(p, block.text, big, bold=True)
+                self._text(p, block.text, big, bold=True, language=lang)
             elif k in ("text", "hint"):
-                self._text(p, block.text, big)
+                self._text(p, block.text, big, language=lang)
             elif k == "checklist":
                 for item in block.items:
-                    self._text(p, item, big, first="[ ] ", indent="    ")
+                    self._text(p, item, big, first="[ ] ", indent="    ", language=lang, lead=BOX)
             elif k == "steps":
                 for n, item in enumerate(block.items, 1):
                     num = f"{n}. "
-                    self._text(p, item, big, first=num, indent=" " * len(num))
+                    self._text(p, item, big, first=num, indent=" " * len(num), language=lang,
+                               lead=num.strip())
             elif k == "qr":
-                self._text(p, block.text, big)
+                self._text(p, block.text, big, language=lang)
                 self._qr(p, block.url)
-                self._text(p, block.url, 1, align="center")
+                self._text(p, block.url, 1, align="center", language=lang)
         p.set(normal_textsize=True, bold=False, align="left")
         if self.cut_mode != "none":
             p.cut(mode="PART" if self.cut_mode == "part" else "FULL")

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from kiosk import paths
+
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+DEJAVU_LANGUAGES = frozenset({"ar", "uk", "tr"})
+"""Languages printed in DejaVu Sans, as on screen: Atkinson has no Arabic, no Cyrillic, no Turkish İ."""
+
+
+class FontMissing(RuntimeError):
+    """A font the receipt needs is not installed (the message says which package to install)."""
 
 
 def atkinson(bold: bool = False) -> Path:
@@ -14,6 +24,39 @@ def atkinson(bold: bool = False) -> Path:
     from fontpkg_atkinson_hyperlegible import ROOT
 
     return Path(ROOT) / "files" / ("AtkinsonHyperlegible-Bold.ttf" if bold else "AtkinsonHyperlegible-Regular.ttf")
+
+
+def dejavu(bold: bool = False) -> Path:
+    """Path of DejaVu Sans (Debian's fonts-dejavu-core): Latin, Cyrillic, Turkish and Arabic."""
+    path = DEJAVU_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+    if not path.is_file():
+        raise FontMissing(f"DejaVu Sans is not installed ({path} is missing): install the Debian "
+                          "package fonts-dejavu-core to print Arabic, Cyrillic and Turkish receipts")
+    return path
+
+
+@lru_cache(maxsize=8)
+def _characters(path: Path) -> frozenset[str]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(chr(code) for code in font.getBestCmap())
+
+
+def has_glyphs(path: Path, text: str) -> bool:
+    """True when the font at `path` draws every visible character of `text`."""
+    chars = _characters(path)
+    return all(c in chars for c in text if not c.isspace() and unicodedata.category(c)[0] not in "CM")
+
+
+def font_for(text: str, language: str, bold: bool = False) -> Path:
+    """The font to draw `text` (in `language`) with: Atkinson where it has every letter, else
+    DejaVu Sans, so a missing glyph never prints as an empty box."""
+    if language not in DEJAVU_LANGUAGES:
+        path = atkinson(bold)
+        if has_glyphs(path, text):
+            return path
+    return dejavu(bold)
 
 
 @lru_cache(maxsize=1)

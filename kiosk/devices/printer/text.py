@@ -77,3 +77,17 @@ def wrap(text: str, width: int, indent: str = "", first: str = "") -> list[str]:
         return [first.rstrip()] if first.strip() else []
     return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=indent,
                          break_long_words=True, break_on_hyphens=True) or [first.rstrip()]
+
+
+def prints_as_text(text: str, python_encoding: str = "cp858") -> bool:
+    """True when the code page prints every letter of `text`: only typography may be simplified
+    (« ’ » to « ' », « œ » to « oe »), never a letter dropped, stripped of its accent or
+    replaced. Otherwise the line is printed as an image of the text."""
+    allowed = _codepage_chars(python_encoding)
+    for ch in unicodedata.normalize("NFC", str(text)):
+        if ch in allowed or ch in _SPACES or unicodedata.category(ch) in ("Zs", "Cc", "Cf"):
+            continue
+        repl = REPLACEMENTS.get(ch)
+        if repl is None or not all(c in allowed for c in repl):
+            return False
+    return True
