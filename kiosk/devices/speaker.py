@@ -501,6 +501,9 @@ class Speaker:
             encoding="utf-8",
             bufsize=1,
             start_new_session=True,  # its players share its process group: killed together
+            # the worker compares its parent with this pid once PR_SET_PDEATHSIG is set: a kiosk
+            # that died while the worker was still starting is noticed
+            env=dict(os.environ, KIOSK_SPEECH_PARENT=str(os.getpid())),
         )
         self.worker_starts += 1
         return proc

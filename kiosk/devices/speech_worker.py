@@ -518,7 +518,7 @@ def _end_now(worker: Worker) -> None:
 def _end_with_parent(worker: Worker) -> None:
     """Linux: the kernel sends SIGTERM when the kiosk process dies, however it dies (kill -9
     included), so no worker, and none of its audio, outlives the kiosk."""
-    parent = os.getppid()
+    parent = int(os.environ.get("KIOSK_SPEECH_PARENT") or os.getppid())
     try:
         import ctypes
 
