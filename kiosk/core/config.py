@@ -25,9 +25,9 @@ from typing import Any, Callable
 from kiosk.core import pin as pins
 from kiosk.core.catalogue import LANGUAGES as TEXT_LANGUAGES
 
-# The languages the kiosk can show, say and print today: every content language but Arabic,
-# whose right-to-left drawing is not finished (its content and catalogue are in the project).
-SUPPORTED_LANGUAGES = tuple(lang for lang in TEXT_LANGUAGES if lang != "ar")
+# The languages the kiosk can show, say and print: every content language (Arabic drawn right to
+# left by kiosk/ui/widgets/text.py).
+SUPPORTED_LANGUAGES = tuple(TEXT_LANGUAGES)
 MAX_DEPTH = 20
 """Deeper nesting than this is refused before it is even looked at (no recursion error)."""
 

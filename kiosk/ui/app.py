@@ -29,11 +29,12 @@ from kivy.core.audio import SoundLoader
 from kivy.core.text import LabelBase
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import DictProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, NumericProperty, StringProperty
 
 from kiosk import paths
 from kiosk.core import accessibility as a11y
 from kiosk.core import overlays
+from kiosk.core.bidi_text import is_rtl_language
 from kiosk.core.catalogue import Catalogue, load_catalogue
 from kiosk.core.config import Config
 from kiosk.core.device_health import FaultLog
@@ -44,7 +45,7 @@ from kiosk.core.session import Session
 from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
-WIDGET_KV = ("controls", "content", "bar", "overlay", "keyboard")  # base classes first
+WIDGET_KV = ("text", "controls", "content", "bar", "overlay", "keyboard")  # base classes first
 
 
 def _load_kv_files() -> None:
@@ -99,6 +100,7 @@ class KioskApp(App):
     gap_px = NumericProperty(12)
     text_step = NumericProperty(0)   # 0, 1, 2: normal, large, very large
     font_text = StringProperty("Atkinson")   # the text font of the language on screen
+    rtl = BooleanProperty(False)   # the language on screen reads right to left: mirrored layout
 
     def __init__(self, config: Config, catalogue: Catalogue | None = None, *, speaker=None,
                  print_service=None, print_service_factory=None, listener_factory=None,
@@ -143,6 +145,7 @@ class KioskApp(App):
         from kiosk.ui.widgets.controls import font_for
 
         self.font_text = font_for(session.language)
+        self.rtl = is_rtl_language(session.language)
         self.font_body = a11y.font_px_for_cap_mm(step["body"], self.dpi)
         self.font_title = a11y.font_px_for_cap_mm(step["title"], self.dpi)
         self.font_small = a11y.font_px_for_cap_mm(step["small"], self.dpi)

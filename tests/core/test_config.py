@@ -28,7 +28,7 @@ def test_no_file_gives_the_demo_defaults():
     assert config.source == "demo defaults"
     assert config.session["inactivity_seconds"] == 90
     assert config.session["max_extensions"] >= 10
-    assert config.languages == {"available": ["fr", "en", "es", "pt", "tr", "ro", "uk"], "default": "fr"}
+    assert config.languages == {"available": ["fr", "en", "ar", "es", "pt", "tr", "ro", "uk"], "default": "fr"}
     assert config.devices["printer"].startswith("preview:")
     assert config.visio["base_url"].startswith("https://")
     # every schema key has a value

@@ -12,10 +12,12 @@ from kivy.core.text import Label as CoreLabel
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.core.bidi_text import shape
 from kiosk.ui.screens.base import BaseScreen
+from kiosk.ui.widgets.text import MirrorBox
 
 
-class FieldBox(BoxLayout):
+class FieldBox(MirrorBox):
     """The field's box, with its own background (the audit measures text against it)."""
 
     bg_color = ListProperty([1, 1, 1, 1])
@@ -60,7 +62,7 @@ class SearchField(BoxLayout):
         from kivy.app import App
 
         font = App.get_running_app().font_text if App.get_running_app() else "Atkinson"
-        label = CoreLabel(text=text, font_size=self.text_font_size, font_name=font, bold=True)
+        label = CoreLabel(text=shape(text), font_size=self.text_font_size, font_name=font, bold=True)
         label.refresh()
         return label.texture.size[0]
 

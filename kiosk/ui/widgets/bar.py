@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from kivy.properties import ListProperty, NumericProperty
-from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.widgets.controls import KioskButton
+from kiosk.ui.widgets.text import MirrorGrid
 
 
 class BarButton(KioskButton):
@@ -16,7 +16,7 @@ class BarButton(KioskButton):
         return App.get_running_app().target_px
 
 
-class AccessibilityBar(GridLayout):
+class AccessibilityBar(MirrorGrid):
     bg_color = ListProperty([0, 0, 0, 1])
     row_height = NumericProperty(0)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 
 from kiosk.core.screen import Block
+from kiosk.ui.widgets.text import KioskLabel, MirrorBox
 
 
-class BodyText(Label):
+class BodyText(KioskLabel):
     """A wrapped paragraph whose height follows its text."""
 
 
@@ -18,15 +18,15 @@ class KeyText(BodyText):
     """The one sentence that matters most on a screen (the current step): larger."""
 
 
-class BlockTitle(Label):
+class BlockTitle(KioskLabel):
     pass
 
 
-class ScreenTitle(Label):
+class ScreenTitle(KioskLabel):
     pass
 
 
-class ListItem(BoxLayout):
+class ListItem(MirrorBox):
     """One line of a list: a marker (box to tick, step number, bullet) and its text."""
 
     marker = StringProperty("")

@@ -7,9 +7,9 @@ import json
 from kivy.app import App
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import paths
+from kiosk.ui.widgets.text import MirrorBox
 
 _CODEPOINTS: dict[str, int] | None = None
 
@@ -23,7 +23,18 @@ def icon_glyph(name: str) -> str:
     return chr(code) if code else ""
 
 
-class KioskButton(ButtonBehavior, BoxLayout):
+# Pictograms that point somewhere: drawn mirrored on a right-to-left screen (Back points right).
+_POINTING = frozenset({"log-out", "log-in", "delete", "undo", "redo", "reply", "forward", "send",
+                       "phone-outgoing", "phone-incoming", "door-open", "external-link"})
+
+
+def flips_in_rtl(name: str) -> bool:
+    """Whether a pictogram shows a direction, so that a right-to-left screen mirrors it."""
+    parts = name.split("-")
+    return "left" in parts or "right" in parts or name in _POINTING
+
+
+class KioskButton(ButtonBehavior, MirrorBox):
     """A large button sending `action_id` to the app on a single tap (or Enter when focused)."""
 
     action_id = StringProperty("")

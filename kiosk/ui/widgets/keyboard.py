@@ -8,10 +8,11 @@ keyboard focus.
 
 from __future__ import annotations
 
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.widgets.controls import KioskButton
+from kiosk.ui.widgets.text import MirrorBox
 
 
 class KeyButton(KioskButton):
@@ -25,8 +26,9 @@ class KeyButton(KioskButton):
         return self.spoken or self.label
 
 
-class KeyRow(BoxLayout):
-    """A row of keys sharing the keyboard's width in proportion to their `units`."""
+class KeyRow(MirrorBox):
+    """A row of keys sharing the keyboard's width in proportion to their `units`; from right to
+    left on a right-to-left screen, unless the keyboard keeps its order (a digit keypad)."""
 
     row_height = NumericProperty(0)
 
@@ -36,6 +38,7 @@ class OnScreenKeyboard(BoxLayout):
     its words need more (largest text)."""
 
     key_height = NumericProperty(0)
+    mirror_rows = BooleanProperty(True)   # False: the same order on every screen (digits)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

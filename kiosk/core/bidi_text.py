@@ -1,0 +1,108 @@
+"""Right-to-left text for a renderer that draws glyphs left to right (Kivy's SDL2 text).
+
+Kivy joins Arabic letters only with HarfBuzz settings that then reverse mixed runs (« 12345 CAF »
+comes out « FAC 54321 »), measure widths wrongly and, when the whole text is reordered before
+wrapping, put the wrapped lines in reverse order (kivy#8189). So the kiosk does it itself:
+
+1. wrap in logical (reading) order, measuring each candidate line with the real font;
+2. for each line: join the letters (arabic-reshaper gives each letter its joined form, vowel
+   marks kept) and reorder it for display (python-bidi, the Unicode bidirectional algorithm),
+   so digits, Latin names (CAF, ANTS) and addresses read right inside an Arabic sentence;
+3. the renderer draws each line as it is, right-aligned.
+
+Pure Python (no Kivy): the measuring function is the caller's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Callable
+
+RTL_LANGUAGES = frozenset({"ar"})
+
+Measure = Callable[[str], float]
+
+
+def is_rtl_language(language: str) -> bool:
+    """A language written from right to left (its screens are mirrored)."""
+    return language in RTL_LANGUAGES
+
+
+@lru_cache(maxsize=4096)
+def has_rtl(text: str) -> bool:
+    """Whether the text holds a letter of a right-to-left script (Arabic, Hebrew…)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+@lru_cache(maxsize=1)
+def _reshaper():
+    from arabic_reshaper import ArabicReshaper
+
+    # vowel marks (harakat) stay: the content is vowelled for readers and for speech alike
+    return ArabicReshaper(configuration={"delete_harakat": False})
+
+
+@lru_cache(maxsize=8192)
+def shape(text: str) -> str:
+    """The text with Arabic letters in their joined forms (logical order kept)."""
+    return _reshaper().reshape(text) if has_rtl(text) else text
+
+
+@lru_cache(maxsize=8192)
+def display_line(line: str, rtl: bool | None = None) -> str:
+    """One line, shaped and reordered for a left-to-right renderer.
+
+    `rtl`: the paragraph's direction — True for right to left, False for left to right, None to
+    take it from the first letter with a direction (a language name among others)."""
+    if not has_rtl(line) and rtl is not True:
+        return line
+    from bidi.algorithm import get_display   # the pure-Python algorithm: it mirrors « » ( )
+
+    base = "R" if rtl else "L" if rtl is False else None
+    return get_display(shape(line), base_dir=base)
+
+
+def _break_word(word: str, width: float, measure: Measure) -> list[str]:
+    """A single word wider than the line, cut into pieces that fit (last resort)."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and measure(piece + char) > width:
+            pieces.append(piece)
+            piece = char
+        else:
+            piece += char
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def wrap(text: str, width: float | None, measure: Measure) -> list[str]:
+    """Lines of `text` in logical order, each at most `width` wide by `measure` (a line's width
+    on screen). Breaks only between words, except a word wider
+    than a whole line; explicit line breaks are kept. `width` None: no wrapping."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        if width is None:
+            lines.append(paragraph)
+            continue
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if measure(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            if measure(word) > width:   # one word alone is too wide for a line
+                *full, line = _break_word(word, width, measure)
+                lines += full
+        lines.append(line)
+    return lines
+
+
+def display_lines(text: str, width: float | None, measure: Measure,
+                  rtl: bool | None = None) -> list[str]:
+    """The lines to draw, top to bottom, each shaped and reordered (see `display_line`)."""
+    return [display_line(line, rtl) for line in wrap(text, width, lambda s: measure(shape(s)))]
