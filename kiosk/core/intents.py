@@ -134,6 +134,10 @@ class Language:
     sounds: tuple[tuple[str, str], ...] = ()
     sound_strip: str = ""
     fuzzy_min_length: int = 6
+    # suffixes starting with one of these letters only follow a vowel (Turkish buffer letters:
+    # "araba-sı" but "geçmiş-i", so "geçmişi" is not "geçm" + "si")
+    after_vowel: str = ""
+    vowels: str = "aeiou"
 
     @classmethod
     def from_table(cls, table: dict) -> "Language":
@@ -165,6 +169,8 @@ class Language:
             sounds=tuple((f(a), f(b)) for a, b in table.get("sounds", ())),
             sound_strip=f(str(table.get("sound_strip", ""))),
             fuzzy_min_length=int(table.get("fuzzy_min_length", 6)),
+            after_vowel=f(str(table.get("after_vowel", ""))),
+            vowels=f(str(table.get("vowels", "aeiou"))),
         )
 
     def number_words(self, digits: str) -> list[str]:
@@ -304,7 +310,9 @@ class Normaliser:
             return word
         for _ in range(lang.stem_passes):
             for suf in lang.suffixes:
-                if word.endswith(suf) and len(word) - len(suf) >= lang.min_stem:
+                if (word.endswith(suf) and len(word) - len(suf) >= lang.min_stem
+                        and (suf[0] not in lang.after_vowel
+                             or word[len(word) - len(suf) - 1] in lang.vowels)):
                     word = word[:len(word) - len(suf)]
                     break
             else:
