@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.hub import api, dashboard, web
+from kiosk.hub import api, dashboard, visio, web
 from kiosk.hub.db import make_engine, master_secret, migrate
 from kiosk.hub.settings import HubSettings
 
@@ -39,6 +39,7 @@ def create_app(settings: HubSettings, run_migrations: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(web.router)
     app.include_router(dashboard.router)
+    app.include_router(visio.router)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

@@ -50,7 +50,7 @@ async def login_page(request: Request, next: str = "/mediator"):
 
 
 def _safe_next(target: str) -> str:
-    return target if target in ("/mediator", "/dashboard") else "/mediator"
+    return target if target in ("/mediator", "/dashboard", "/visio/console") else "/mediator"
 
 
 @router.post("/login")
