@@ -15,6 +15,7 @@ Pure Python (no Kivy): the measuring function is the caller's.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Callable
@@ -22,6 +23,16 @@ from typing import Callable
 RTL_LANGUAGES = frozenset({"ar"})
 
 Measure = Callable[[str], float]
+
+# A run of Latin words and digits ("12 rue de la Paix, 75002 Paris", "APL, ALS, ALF", "caf.fr"):
+# kept as one left-to-right block inside a right-to-left line, so that the house number stays
+# with its street (the plain algorithm would send a number after an Arabic word to the far side).
+_LATIN = r"[0-9A-Za-z\u00c0-\u024f]"
+_LATIN_RUN = re.compile(rf"{_LATIN}(?:[0-9A-Za-z\u00c0-\u024f ,.'’/:\-]*{_LATIN})?")
+_LRE, _PDF = "\u202a", "\u202c"
+# python-bidi knows embeddings, not isolates (it fails on them): isolates become embeddings
+_ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a",
+                           "\u2069": "\u202c"})
 
 
 def is_rtl_language(language: str) -> bool:
@@ -60,7 +71,8 @@ def display_line(line: str, rtl: bool | None = None) -> str:
     from bidi.algorithm import get_display   # the pure-Python algorithm: it mirrors « » ( )
 
     base = "R" if rtl else "L" if rtl is False else None
-    return get_display(shape(line), base_dir=base)
+    text = _LATIN_RUN.sub(lambda m: _LRE + m.group(0) + _PDF, line.translate(_ISOLATES))
+    return get_display(shape(text), base_dir=base)
 
 
 def _break_word(word: str, width: float, measure: Measure) -> list[str]:

@@ -16,16 +16,15 @@ from typing import Iterable
 
 from kiosk import paths
 from kiosk.core.intents import IntentMatcher
+from kiosk.core.keyboard_layouts import TYPABLE as KEYBOARD_TYPABLE, capitals, layout_for
 from kiosk.core.screen import Action, Block, KeyAction, ScreenModel, Translate, sentence
 
 LETTERS, ACCENTS = "letters", "accents"
 BACKSPACE, SPACE, CLEAR, PAGE = "backspace", "space", "clear", "page"
 COMMANDS = (BACKSPACE, SPACE, CLEAR, PAGE)
 
-# AZERTY, as on French keyboards. Each row fills the same width; a key's share is its `units`.
-_LETTER_ROWS = ("azertyuiop", "qsdfghjklm", "wxcvbn'")
-_ACCENT_ROWS = ("éèêëàâ", "çùûôîï", "-'")
-TYPABLE = frozenset("abcdefghijklmnopqrstuvwxyz" + "éèêëàâçùûôîïœ" + "'-")
+# The letters of each language's keyboard: kiosk/core/keyboard_layouts.py.
+TYPABLE = KEYBOARD_TYPABLE
 
 MAX_LENGTH = 60          # a search is a few words; longer input is ignored, not an error
 MAX_RESULTS = 4
@@ -169,25 +168,29 @@ class SearchModel(ScreenModel):
         return "\n".join(sentence(p) for p in parts if p)
 
 
-def _key_rows(_: Translate, page: str) -> list[list[KeyAction]]:
+def _key_rows(_: Translate, page: str, language: str = "fr") -> list[list[KeyAction]]:
+    """The keys of the page shown, in the language's layout, then Space and Clear all."""
+    layout = layout_for(language)
     letter = _("letter {letter}")
     names = {"'": _("apostrophe"), "-": _("hyphen")}
 
     def char_key(c: str, units: float = 1.0) -> KeyAction:
-        spoken = names.get(c) or letter.format(letter=c.upper())
-        return KeyAction(f"key:{c}", c.upper(), "", "normal", spoken=spoken, units=units)
+        spoken = names.get(c) or letter.format(letter=capitals(c, language))
+        return KeyAction(f"key:{c}", capitals(c, language), "", "normal", spoken=spoken, units=units)
 
     erase = KeyAction(f"key:{BACKSPACE}", _("Erase"), "delete", "normal",
                       spoken=_("Erase the last letter"), units=3)
-    rows_src = _LETTER_ROWS if page == LETTERS else _ACCENT_ROWS
+    rows_src = layout.letters if page == LETTERS else layout.marks
     rows = [[char_key(c) for c in row] for row in rows_src]
     if page == ACCENTS:
-        rows[2] = [char_key(c, 2) for c in rows_src[2]]
-    rows[2].append(erase)
+        rows[-1] = [char_key(c, 2) for c in rows_src[-1]]
+    rows[-1].append(erase)
     if page == LETTERS:
-        page_key = KeyAction(f"key:{PAGE}", "É È À Ç", "", "normal", spoken=_("Letters with accents"), units=3)
+        page_key = KeyAction(f"key:{PAGE}", layout.marks_key, "", "normal",
+                             spoken=_("Letters with accents"), units=3)
     else:
-        page_key = KeyAction(f"key:{PAGE}", "A B C", "", "normal", spoken=_("Letters without accents"), units=3)
+        page_key = KeyAction(f"key:{PAGE}", layout.letters_key, "", "normal",
+                             spoken=_("Letters without accents"), units=3)
     rows.append([
         page_key,
         KeyAction(f"key:{SPACE}", _("Space"), "", "normal", spoken=_("Space"), units=4),
@@ -196,7 +199,7 @@ def _key_rows(_: Translate, page: str) -> list[list[KeyAction]]:
     return rows
 
 
-def _echo(_: Translate, key: str) -> str:
+def _echo(_: Translate, key: str, language: str = "fr") -> str:
     if key == BACKSPACE:
         return _("Erase the last letter")
     if key == CLEAR:
@@ -206,7 +209,7 @@ def _echo(_: Translate, key: str) -> str:
     if key == PAGE:
         return ""  # the page key's own effect is said by the page's keyboard sentence
     return {"'": _("apostrophe"), "-": _("hyphen")}.get(key) or \
-        _("letter {letter}").format(letter=key.upper())
+        _("letter {letter}").format(letter=capitals(key, language))
 
 
 def search_screen(_: Translate, language: str, state: SearchState, catalogue,
@@ -216,7 +219,7 @@ def search_screen(_: Translate, language: str, state: SearchState, catalogue,
     `_` translates (English msgids), `language` picks the démarche titles and the matcher,
     `catalogue` says which démarches exist, `nav` is the journey's usual navigation row."""
     key = state.take_echo()
-    typed = state.text.upper()
+    typed = capitals(state.text, language)
     results = find_demarches(state.text, catalogue.demarches, matcher_for(language))
     blocks: list[Block] = []
     actions: list[Action] = []
@@ -236,7 +239,7 @@ def search_screen(_: Translate, language: str, state: SearchState, catalogue,
                                                "word, or ask a person: the mediator can help you."),)))
         actions.append(Action("dont-know", _("Ask a person"), "circle-help", "urgent",
                               _("A person helps you")))
-    keys = _key_rows(_, state.page)
+    keys = _key_rows(_, state.page, language)
     page_key = keys[-1][0].label
     words = {"erase": _("Erase"), "space": _("Space"), "clear": _("Clear all"), "page": page_key}
     page_sentence = (_("The keyboard has the letters, {erase}, {space} and {clear}. "
@@ -250,7 +253,7 @@ def search_screen(_: Translate, language: str, state: SearchState, catalogue,
         field_speech=(_("Your search: {text}").format(text=typed) if typed
                       else _("Your search is empty.")),
         keyboard_speech=page_sentence,
-        echo=_echo(_, key) if key else "",
+        echo=_echo(_, key, language) if key else "",
     )
     if key == PAGE:
         model.echo = page_sentence
