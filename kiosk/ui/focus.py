@@ -3,7 +3,8 @@
 The order is the overlay's buttons while an overlay is up, else the bar's buttons then the
 screen's controls in reading order. A new screen focuses its first content control (never the
 bar, never a control that calls a person or erases the session), so Enter on a keypad acts on
-the page, not on a setting, and never calls someone by accident.
+the page, not on a setting, and never calls someone by accident. On a right-to-left screen the
+rows are mirrored, so the same order runs from right to left.
 """
 
 from __future__ import annotations
@@ -11,6 +12,18 @@ from __future__ import annotations
 from typing import Callable
 
 from kiosk.core.screen import calls_or_erases
+from kiosk.ui import keys
+
+
+def arrow_step(key: int, rtl: bool) -> int:
+    """+1 (next control in reading order) or -1 for an arrow key. The order of the controls is
+    the reading order, so on a right-to-left screen the left arrow goes forward."""
+    if key == keys.DOWN:
+        return 1
+    if key == keys.UP:
+        return -1
+    forward = keys.LEFT if rtl else keys.RIGHT
+    return 1 if key == forward else -1
 
 
 class Focus:

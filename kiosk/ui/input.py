@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
+from kiosk.core.bidi_text import is_rtl_language
 from kiosk.core.gestures import ExploreTouch, TapFilter
 from kiosk.ui import keys
+from kiosk.ui.focus import arrow_step
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +109,8 @@ class InputRouter:
             return True
         if key == keys.TAB:
             self._move(focus, -1 if "shift" in modifiers else 1)
-        elif key in (keys.DOWN, keys.RIGHT):
-            self._move(focus, 1)
-        elif key in (keys.UP, keys.LEFT):
-            self._move(focus, -1)
+        elif key in (keys.DOWN, keys.RIGHT, keys.UP, keys.LEFT):
+            self._move(focus, arrow_step(key, is_rtl_language(self.journey.session.language)))
         elif key in (keys.ENTER, keys.KP_ENTER, keys.SPACE):
             focused = focus.widget()
             if focused is not None:
