@@ -1,0 +1,147 @@
+"""Runs one video call for the kiosk: asks the hub for the call, opens the call page in the visio
+browser, watches the call's state on the hub and the browser's process from a worker thread, and
+reports what to say and the end. Callbacks run on the worker thread: the UI hands them to its own
+thread (Clock.schedule_once).
+
+    session = VisioSession(device, on_say=..., on_end=...)
+    session.offer("CAF", "fr")                        # (True, "") or (False, why) — blocking, use a worker
+    session.start("CAF", "caf-prime-activite", "urgent", "fr")
+    session.stop()                                    # the citizen leaves, the session is wiped
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from kiosk.core.visio import VisioCall
+from kiosk.devices.hub_client import HubClient, HubRefused, HubUnavailable
+from kiosk.devices.visio_browser import VisioBrowser
+
+log = logging.getLogger(__name__)
+POLL_S = 0.5
+
+
+class VisioSession:
+    def __init__(self, device: dict, on_say: Callable[[list], None], on_end: Callable[[VisioCall], None],
+                 browser_factory: Callable[..., VisioBrowser] = VisioBrowser, poll_s: float = POLL_S,
+                 on_phase: Callable[[VisioCall], None] | None = None, camera_present: Callable[[], bool] | None = None):
+        self.device = device
+        self.on_say, self.on_end, self.on_phase = on_say, on_end, on_phase
+        self.browser_factory = browser_factory
+        self.poll_s = poll_s
+        self.camera_present = camera_present
+        self.call: VisioCall | None = None
+        self.browser: VisioBrowser | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ---- before the call --------------------------------------------------------------------------
+
+    def offer(self, partner: str, language: str) -> tuple[bool, str]:
+        """(True, "") when a call can be offered now, else (False, why) with why a key of
+        kiosk.core.visio.NOT_OFFERED."""
+        if not VisioBrowser.available():
+            return False, "no_browser"
+        if self.camera_present is not None and not self.camera_present():
+            return False, "no_camera"
+        client = HubClient(self.device, timeout=5)
+        try:
+            answer = client.post("/api/v1/visio/offer", {"partner": partner, "language": language})
+        except (HubUnavailable, HubRefused):
+            return False, "no_hub"
+        finally:
+            client.close()
+        if not answer.get("media_server"):
+            return False, "no_hub"
+        if not answer.get("on_duty"):
+            return False, "no_advisor"
+        return True, ""
+
+    # ---- the call ---------------------------------------------------------------------------------
+
+    def start(self, partner: str, demarche: str, help_level: str, language: str) -> VisioCall:
+        self.call = VisioCall(started_at=time.monotonic())
+        self._thread = threading.Thread(target=self._run, args=(partner, demarche, help_level, language),
+                                        name="visio-call", daemon=True)
+        self._thread.start()
+        return self.call
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the call from the kiosk's side (the citizen left, the session is wiped)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self, partner: str, demarche: str, help_level: str, language: str) -> None:
+        call = self.call
+        client = HubClient(self.device, timeout=5)
+        try:
+            try:
+                created = client.post("/api/v1/visio/calls", {"partner": partner, "demarche": demarche,
+                                                              "help_level": help_level, "language": language})
+            except (HubUnavailable, HubRefused):
+                call._end("hub")
+                return
+            call.created(created["call"])
+            self._phase()
+            self.browser = self.browser_factory(on_exit=lambda code: self._wake.set())
+            try:
+                self.browser.open(self.device["hub_url"].rstrip("/") + created["page"])
+            except OSError:
+                call._end("browser")
+                self._tell_hub_end(client)
+                return
+            self._watch(client)
+        finally:
+            if self.browser is not None:
+                self.browser.close()
+            client.close()
+            self._phase()
+            try:
+                self.on_end(call)
+            except Exception:  # noqa: BLE001
+                log.exception("visio: the end handler failed")
+
+    def _watch(self, client: HubClient) -> None:
+        call = self.call
+        while not call.over:
+            if self._stop.is_set():
+                call._end("citizen")
+                self._tell_hub_end(client)
+                return
+            if not self.browser.running:
+                call.browser_exited()
+                self._tell_hub_end(client)
+                return
+            before = call.phase
+            try:
+                status = client.post("/api/v1/visio/calls/status", {"call": call.call_id})
+                sentences = call.status(status, time.monotonic())
+            except HubRefused:
+                call._end("hub")
+                return
+            except HubUnavailable:
+                sentences = call.hub_unreachable(time.monotonic())
+                if call.over:
+                    return
+            if call.phase != before:
+                self._phase()
+            if sentences:
+                self.on_say(sentences)
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _tell_hub_end(self, client: HubClient) -> None:
+        try:
+            client.post("/api/v1/visio/calls/end", {"call": self.call.call_id})
+        except (HubUnavailable, HubRefused):
+            log.warning("visio: the hub could not be told that the call ended")
+
+    def _phase(self) -> None:
+        if self.on_phase is not None:
+            self.on_phase(self.call)
