@@ -55,8 +55,12 @@ class Listen(Effect):
 
 @dataclass(frozen=True)
 class PrintReceipt(Effect):
+    """Print the recap. `bilingual`: French after each section (True), not (False), or None:
+    ask the citizen first when the language is not French (the print card's choice)."""
+
     demarche: str
     language: str
+    bilingual: bool | None = None
 
 
 @dataclass(frozen=True)

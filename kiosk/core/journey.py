@@ -180,9 +180,16 @@ class Journey:
         """Push-to-talk (the app's listener does it; nothing changes here)."""
         self.effects.append(fx.Listen())
 
-    def _on_print(self, _):
+    _PRINT_CHOICES = {"": None, "single": False, "bilingual": True}
+
+    def _on_print(self, how):
+        """"print" (asks for French too when the language is not French), "print:single" or
+        "print:bilingual" (the citizen's language, then French, for the agency's staff)."""
+        if how not in self._PRINT_CHOICES:
+            raise ValueError(f"unknown print choice {how!r}")
         if self.session.demarche:
-            self.effects.append(fx.PrintReceipt(self.session.demarche, self.session.language))
+            self.effects.append(fx.PrintReceipt(self.session.demarche, self.session.language,
+                                                self._PRINT_CHOICES[how]))
 
     def _on_show_qr(self, _):
         if self.session.demarche:

@@ -85,6 +85,20 @@ def no_printer(_: Translate) -> ScreenModel:
                      "a paper copy."))
 
 
+def print_choice(_: Translate) -> ScreenModel:
+    """Before printing in a language other than French: French too, so that the staff of the
+    agency can read the paper. A plain choice, said like every other."""
+    return localised(ScreenModel(
+        "print-choice", _("Print the summary"),
+        [Block("text", items=(_("Do you also want it in French? Then the staff of the office can "
+                                "read it too."),))],
+        [Action("print:bilingual", _("Also print in French"), "languages", "primary",
+                _("Your language, then French")),
+         Action("print:single", _("Only in my language"), "printer", "normal"),
+         Action("dismiss", _("Cancel"), "x", "normal")],
+    ), _)
+
+
 def printing(_: Translate, announcement: str) -> ScreenModel:
     """Shown and said at once when the job is sent; `announcement` says how long it takes."""
     return message(_, _("Printing"), announcement, name="printing")

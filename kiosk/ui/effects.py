@@ -83,8 +83,8 @@ class EffectRunner:
             case fx.ChooseLanguage():
                 self.display.present_overlay(overlays.language_picker(
                     self._, self.journey.languages, self.journey.session.language))
-            case fx.PrintReceipt(demarche=demarche, language=language):
-                self.receipts.print_receipt(demarche, language)
+            case fx.PrintReceipt(demarche=demarche, language=language, bilingual=bilingual):
+                self.receipts.print_receipt(demarche, language, bilingual)
             case fx.ShowQr(demarche=demarche):
                 self.receipts.show_qr(demarche)
             case fx.PanelOpened():

@@ -53,12 +53,20 @@ class ReceiptDesk:
         if error is not None:
             self.faults.append(f"printer: could not be opened ({error.__class__.__name__})")
 
-    def print_receipt(self, demarche_id: str, language: str) -> None:
-        """Announce at once, print in the printer's worker, report back on the UI thread."""
+    def print_receipt(self, demarche_id: str, language: str, bilingual: bool | None = False) -> None:
+        """Announce at once, print in the printer's worker, report back on the UI thread.
+
+        `bilingual` None: in a language other than French, first ask whether French should
+        follow (the answer comes back as "print:bilingual" or "print:single")."""
         from kiosk.core.receipt import build_receipt
 
+        if bilingual is None:
+            if language != "fr" and self.service is not None:
+                self.display.present_overlay(overlays.print_choice(self._))
+                return
+            bilingual = False
         receipt = build_receipt(self.catalogue.demarches[demarche_id], self.config, language,
-                                survey_url=self.survey_url(demarche_id, language))
+                                survey_url=self.survey_url(demarche_id, language), bilingual=bilingual)
         self._last_receipt = receipt
         if self.service is None:
             self.show_qr(demarche_id, overlays.no_printer(self._))

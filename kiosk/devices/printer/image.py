@@ -16,7 +16,7 @@ SIZES = {"site": 40, "meta": 26, "title": 46, "subtitle": 36, "heading": 40, "te
 
 def render_png(receipt, width: int = 576):
     """A white 'L' PIL image `width` pixels wide with the whole receipt."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageOps
 
     # Draw on a tall canvas, then crop to the used height.
     canvas = Image.new("L", (width, 16000), 255)
@@ -46,11 +46,12 @@ def render_png(receipt, width: int = 576):
             y += 10
             draw.line((PAD, y, width - PAD, y), fill=0, width=3)
             y += 14
-        elif k == "marker":
+        elif k == "marker":  # white on black, as the thermal printer prints it
             y += 12
-            text(block.text, "marker", lang, bold=True)
-            draw.line((PAD, y, width - PAD, y), fill=0, width=2)
-            y += 8
+            band = ImageOps.invert(paragraph_image(block.text, lang, SIZES["marker"], width, bold=True,
+                                                   pad=PAD))
+            canvas.paste(band, (0, y))
+            y += band.height + 10
         elif k == "title":
             pic = None if pictogram_drawn else pictogram_image(receipt.pictogram, 96)
             if pic is not None:
