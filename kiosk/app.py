@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from kiosk import paths
-from kiosk.core.catalogue import load_catalogue
+from kiosk.core.catalogue_cache import cached_catalogue
 from kiosk.core.config import Config
 from kiosk.core.stats import Stats
 
@@ -56,7 +56,7 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen, maxfps)
     from kiosk.ui.app import KioskApp
 
-    catalogue = load_catalogue()
+    catalogue = cached_catalogue(paths.data_dir() / "cache")   # checked again when the content changes
     stats = Stats(paths.data_dir() / "stats.sqlite3", set(catalogue.demarches),
                   set(config.languages["available"]))
     kwargs = {"stats": stats}
