@@ -75,6 +75,7 @@ class Candidate:
     confidence: float
     score: float
     kind: str  # "demarche" or "command"
+    exact: bool = True  # some of its evidence was said as written, not only guessed from a near word
 
 
 @dataclass(frozen=True)
@@ -467,16 +468,17 @@ class IntentMatcher:
         return found, work
 
     def scores(self, text: str, only: set[str] | frozenset[str] | None = None) -> dict[str, float]:
-        return self._scores(text, only, _Work())
+        return self._scores(text, only, _Work(), None)
 
     def cost(self, text: str, only: set[str] | frozenset[str] | None = None) -> int:
         """Elementary steps one call on `text` takes (characters folded, fuzzy candidates tried,
         phrase positions scanned): bounded whatever the text, which tests check without timing."""
         work = _Work()
-        self._scores(text, only, work)
+        self._scores(text, only, work, None)
         return work.n
 
-    def _scores(self, text: str, only, work: _Work) -> dict[str, float]:
+    def _scores(self, text: str, only, work: _Work, exact: set[str] | None) -> dict[str, float]:
+        """Score of each id; ids with evidence said exactly (not only near words) go in `exact`."""
         work.n += min(len(text), MAX_TEXT)
         toks = self.normaliser.tokens(text)
         if not toks:
@@ -492,7 +494,7 @@ class IntentMatcher:
                 options.append(found)
                 work.n += w
 
-        matches: dict[str, list[tuple[float, frozenset[int], _Phrase]]] = {}
+        matches: dict[str, list[tuple[float, frozenset[int], _Phrase, bool]]] = {}
         negatives: dict[str, float] = {}
         for i, opts in enumerate(options):
             for first, factor0 in opts.items():
@@ -502,11 +504,22 @@ class IntentMatcher:
                     hit = self._match_at(phrase, options, i, factor0, work)
                     if hit is None:
                         continue
-                    factor, positions = hit
+                    factor, positions, said_exactly = hit
                     if phrase.weight < 0:
                         negatives[phrase.intent] = min(negatives.get(phrase.intent, 0.0), phrase.weight)
                         continue
-                    matches.setdefault(phrase.intent, []).append((phrase.weight * factor, positions, phrase))
+                    matches.setdefault(phrase.intent, []).append(
+                        (phrase.weight * factor, positions, phrase, said_exactly))
+
+        # a "=" phrase counts only if the utterance says nothing else than this id's phrases
+        # ("oui d'accord" is fine, "aide au logement" is not a call for help); decided first, so
+        # that a dropped "=" phrase hides nothing inside it
+        for intent, found in matches.items():
+            work.n += len(found)
+            said = frozenset().union(*(m[1] for m in found))
+            uncovered = sum(1 for j, t in enumerate(toks) if not t.weak and j not in said)
+            matches[intent] = [m for m in found if not m[2].alone
+                               or uncovered <= (1 if m[2].content >= 2 else 0)]
 
         # a match inside a longer match of another id is no evidence for it: in "carte vitale",
         # "carte" says nothing about the identity card
@@ -530,28 +543,25 @@ class IntentMatcher:
         for intent, found in matches.items():
             if not found:
                 continue
-            work.n += len(found)
-            # a "=" phrase counts only if the utterance says nothing else than this id's phrases
-            # ("oui d'accord" is fine, "aide au logement" is not a call for help)
-            said = frozenset().union(*(pos for _, pos, _ in found))
-            uncovered = sum(1 for j, t in enumerate(toks) if not t.weak and j not in said)
-            found = [m for m in found if not m[2].alone
-                     or uncovered <= (1 if m[2].content >= 2 else 0)]
             found.sort(key=lambda m: (-m[0], -len(m[1])))
             used: set[int] = set()
             total = 0.0
-            for weight, positions, _ in found:
+            any_exact = False
+            for weight, positions, _, said_exactly in found:
                 if used.isdisjoint(positions):
                     used |= positions
                     total += weight
+                    any_exact = any_exact or said_exactly
             total += negatives.get(intent, 0.0)
             if total > 0:
                 result[intent] = total
+                if any_exact and exact is not None:
+                    exact.add(intent)
         return result
 
     @staticmethod
     def _match_at(phrase: _Phrase, options: list[dict[str, float]], start: int,
-                  factor: float, work: _Work) -> tuple[float, frozenset[int]] | None:
+                  factor: float, work: _Work) -> tuple[float, frozenset[int], bool] | None:
         """Where `phrase` matches from `start`: its tokens in order, skipping at most _MAX_GAP
         content words between two of them; spoken function words ("ma retraite elle est trop
         petite") are skipped too, up to _MAX_SKIP words in all."""
@@ -580,13 +590,15 @@ class IntentMatcher:
             else:
                 work.n += 1
                 return None
-        return factor * max(0.5, 1.0 - _SPREAD_FACTOR * max(0, spread - 1)), frozenset(positions)
+        return (factor * max(0.5, 1.0 - _SPREAD_FACTOR * max(0, spread - 1)), frozenset(positions),
+                factor == 1.0)
 
     def match(self, text: str, limit: int = 5,
               only: set[str] | frozenset[str] | None = None) -> list[Candidate]:
         """The best ids for `text`, best first, with a confidence in [0, 1]. `only` restricts
         the ids considered (e.g. the answers a screen accepts)."""
-        scores = self.scores(text, only)
+        exact: set[str] = set()
+        scores = self._scores(text, only, _Work(), exact)
         if not scores:
             return []
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -594,7 +606,8 @@ class IntentMatcher:
         out = []
         for intent, s in ranked[:limit]:
             conf = (1.0 - math.exp(-s / self.tau)) * (s / pool)
-            out.append(Candidate(intent, round(conf, 4), round(s, 3), self.kinds.get(intent, "")))
+            out.append(Candidate(intent, round(conf, 4), round(s, 3), self.kinds.get(intent, ""),
+                                 intent in exact))
         return out
 
     def decide(self, text: str, only: set[str] | frozenset[str] | None = None) -> Decision:
@@ -603,7 +616,8 @@ class IntentMatcher:
         if not cands or cands[0].score < self.min_score:
             return Decision(NONE, (), text)
         best = cands[0]
-        if best.confidence >= self.sure and best.score >= self.sure_score:
+        # only near words ("голодний" for "головний") may be a guess, never a certainty
+        if best.confidence >= self.sure and best.score >= self.sure_score and best.exact:
             return Decision(SURE, (best,), text)
         guesses = tuple(c for c in cands if c.score >= self.ask_ratio * best.score
                         and c.score >= self.min_score / 2)[: self.max_guesses]
