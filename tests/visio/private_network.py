@@ -3,9 +3,10 @@
 Janus 1.1.2 never gathers ICE candidates on loopback and then falls back to every other interface,
 so the call tests cannot simply bind to 127.0.0.1 on the machine. Instead:
 
-    unshare --net -- python -m tests.visio.private_network PCAP -- COMMAND...
+    unshare --net --mount -- python -m tests.visio.private_network PCAP -- COMMAND...
 
-brings up `lo`, turns IPv6 off, adds a veth pair whose one end carries 127.0.0.1/32 (Janus needs a
+(with a private mount namespace too, so that /etc/chromium can be a tmpfs holding the test's
+managed policy) brings up `lo`, turns IPv6 off, adds a veth pair whose one end carries 127.0.0.1/32 (Janus needs a
 non-loopback interface to bind on), starts tcpdump on every interface of the namespace, runs
 COMMAND, stops the capture and exits with COMMAND's status. `foreign_packets(pcap)` then lists
 every captured packet that is not 127.0.0.1 -> 127.0.0.1 (it must be empty).
@@ -23,6 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = [
+    # a private /etc/chromium (tmpfs) for the managed policy the tests write: the machine's is untouched
+    ["mount", "--make-rprivate", "/"],
+    ["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/etc/chromium"],
+    ["mkdir", "-p", "/etc/chromium/policies/managed"],
     ["sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"],
     ["sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"],
     ["ip", "link", "set", "lo", "up"],
@@ -36,7 +41,7 @@ LOOPBACK_PACKET = re.compile(r"^\S+ \S+ \S+\s+(?:In|Out|M|P|B)?\s*IP 127\.0\.0\.
 
 def command(pcap: Path, argv: list[str]) -> list[str]:
     """The argv that runs `argv` in a fresh private network namespace with a capture to `pcap`."""
-    return ["unshare", "--net", "--", sys.executable, "-m", "tests.visio.private_network", str(pcap), "--", *argv]
+    return ["unshare", "--net", "--mount", "--", sys.executable, "-m", "tests.visio.private_network", str(pcap), "--", *argv]
 
 
 def read_capture(pcap: Path) -> list[str]:

@@ -64,7 +64,7 @@
       onError: function () {
         $("call-status").textContent = "Le service d'appel vidéo ne répond plus. Touchez « Raccrocher » pour revenir à votre démarche.";
       }
-    }).then(function (c) { call = c; window.call = c; }, function (code) {
+    }).then(function (c) { call = c; window.visioCall = c; }, function (code) {
       $("call-status").textContent = code === "no-camera"
         ? "La caméra ou le micro de la borne ne marche pas. Touchez « Raccrocher » pour revenir à votre démarche."
         : "Le service d'appel vidéo ne répond pas. Touchez « Raccrocher » pour revenir à votre démarche.";

@@ -42,7 +42,7 @@
   }
 
   function leaveCall(text) {
-    if (call) { call.leave(); call = null; window.call = null; }
+    if (call) { call.leave(); call = null; window.visioCall = null; }
     if (joinedId) {
       lastCallId = joinedId;
       joinedId = null;
@@ -74,7 +74,7 @@
       },
       onOtherLeft: function () { $("call-status").textContent = "La personne a quitté l'appel."; },
       onError: function () { $("call-status").textContent = "Le serveur vidéo ne répond plus. Raccrochez, puis réessayez."; }
-    }).then(function (handle) { call = handle; window.call = handle; }, function () {
+    }).then(function (handle) { call = handle; window.visioCall = handle; }, function () {
       $("call-status").textContent = "Impossible de joindre le serveur vidéo. Raccrochez, puis prévenez l'administrateur.";
     });
   }
