@@ -19,7 +19,8 @@ def register(sub) -> None:
     ins = msub.add_parser("install", help="install a language's model from a local archive or an URL")
     ins.add_argument("lang", help="language code, e.g. fr")
     ins.add_argument("source", nargs="?", help="archive path or URL (default: the pinned URL)")
-    ins.add_argument("--sha256", help="expected SHA-256 for an archive the registry does not pin")
+    ins.add_argument("--sha256", help="the SHA-256 you checked, for an archive the registry does not "
+                     "pin (without it such an archive is refused)")
     ins.set_defaults(func=run_install)
 
     ver = msub.add_parser("verify", help="load a model and run a short recognition; exit 1 if it fails")
@@ -32,8 +33,11 @@ def register(sub) -> None:
 def run_list(args) -> int:
     out = {
         "models_dir": str(voice_models.models_dir()),
-        "pinned": [{"lang": s.lang, "name": s.name, "url": s.url, "sha256": s.sha256, "size": s.size}
+        "pinned": [{"lang": s.lang, "name": s.name, "url": s.url, "sha256": s.sha256, "size": s.size,
+                    "checksum_source": s.checksum_source}
                    for s in voice_models.REGISTRY.values()],
+        "no_model": [{"lang": lang, "reason": reason}
+                     for lang, reason in voice_models.NO_SMALL_MODEL.items()],
         "installed": [m for m in voice_models.installed() if m["installed"]],
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))

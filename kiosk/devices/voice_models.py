@@ -28,32 +28,59 @@ class ModelSpec:
     lang: str
     name: str
     url: str
-    sha256: str
-    size: int  # bytes of the archive
+    sha256: str | None  # None: no published checksum known; install needs --sha256
+    size: int | None    # bytes of the archive, when known
+    checksum_source: str = ""  # where the checksum was found (the publisher signs nothing)
 
 
-# SHA-256 of the archives published at alphacephei.com/vosk/models (small, dynamic-graph models:
-# the only ones where grammars work).
+def _alphacephei(name: str) -> str:
+    return f"https://alphacephei.com/vosk/models/{name}.zip"
+
+
+# Small (dynamic-graph) models of the kiosk's languages: the only kind where grammars work.
+# alphacephei.com publishes no checksums: each SHA-256 and size below is the one other projects
+# measured on the archive they downloaded and pinned in their manifests; several that agree are
+# named. A download that differs is refused, so a wrong pin fails closed.
 REGISTRY: dict[str, ModelSpec] = {
     spec.lang: spec
     for spec in (
-        ModelSpec("fr", "vosk-model-small-fr-0.22",
-                  "https://alphacephei.com/vosk/models/vosk-model-small-fr-0.22.zip",
-                  "cabf6180e177eb9b3a9a9d43a437bd5e549f3a7d09525e5d69a3fed787be12ad", 42233323),
-        ModelSpec("en", "vosk-model-small-en-us-0.15",
-                  "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip",
-                  "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498", 41205931),
-        ModelSpec("es", "vosk-model-small-es-0.42",
-                  "https://alphacephei.com/vosk/models/vosk-model-small-es-0.42.zip",
-                  "09b239888f633ef2f0b4e09736e3d9936acfd810bc65d53fad45261762c6511f", 39817833),
-        ModelSpec("de", "vosk-model-small-de-0.15",
-                  "https://alphacephei.com/vosk/models/vosk-model-small-de-0.15.zip",
-                  "b7e53c90b1f0a38456f4cd62b366ecd58803cd97cd42b06438e2c131713d5e43", 46499967),
-        ModelSpec("ru", "vosk-model-small-ru-0.22",
-                  "https://alphacephei.com/vosk/models/vosk-model-small-ru-0.22.zip",
-                  "961d5ff98a17f4aa6de69864d0aa71fa5bac682301d2b5d17a3f24c5c99a46d4", 46236750),
+        ModelSpec("fr", "vosk-model-small-fr-0.22", _alphacephei("vosk-model-small-fr-0.22"),
+                  "cabf6180e177eb9b3a9a9d43a437bd5e549f3a7d09525e5d69a3fed787be12ad", 42233323,
+                  "Sayboard ModelLink.kt, MetaVoiceType docs/models.md, a Yocto recipe, others"),
+        ModelSpec("en", "vosk-model-small-en-us-0.15", _alphacephei("vosk-model-small-en-us-0.15"),
+                  "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498", 41205931,
+                  "Sayboard ModelLink.kt, MetaVoiceType docs/models.md"),
+        ModelSpec("es", "vosk-model-small-es-0.42", _alphacephei("vosk-model-small-es-0.42"),
+                  "09b239888f633ef2f0b4e09736e3d9936acfd810bc65d53fad45261762c6511f", 39817833,
+                  "Sayboard ModelLink.kt, MetaVoiceType docs/models.md"),
+        ModelSpec("pt", "vosk-model-small-pt-0.3", _alphacephei("vosk-model-small-pt-0.3"),
+                  "6e1ce909032e1afa7a88e68a3d628ecafff302bdf195befab308826c395e93b7", 32453112,
+                  "Sayboard ModelLink.kt, MetaVoiceType docs/models.md, several Brazilian projects"),
+        ModelSpec("tr", "vosk-model-small-tr-0.3", _alphacephei("vosk-model-small-tr-0.3"),
+                  "8c8d07cec1bce31add14967c16891c84152cdf76d391e33c08278119b9ea96e5", 36855784,
+                  "Sayboard ModelLink.kt and two other projects' pinned assets"),
+        ModelSpec("uk", "vosk-model-small-uk-v3-small", _alphacephei("vosk-model-small-uk-v3-small"),
+                  "ee05b6a8c796c53c61cd1c821d38e897e5bd67b4d691d8797ec8f9e5100d4247", 143914407,
+                  "Sayboard ModelLink.kt (one source only)"),
     )
 }
+
+# Kiosk languages for which no small vosk model exists: voice input is not offered in them, the
+# kiosk says so and offers touch. (Arabic has only large server models, which take gigabytes of
+# memory and cannot use grammars; Romanian has none.)
+NO_SMALL_MODEL: dict[str, str] = {
+    "ar": "No small vosk model exists for Arabic (only large server models).",
+    "ro": "No vosk model exists for Romanian.",
+}
+
+
+def voice_status(lang: str) -> str:
+    """What voice input can do in `lang`: "ready" (a complete model is installed), "not-installed"
+    (a model is pinned but not installed here) or "no-model" (no small model exists: touch only)."""
+    if check_model_dir(model_path(lang)) is None:
+        return "ready"
+    return "not-installed" if lang in REGISTRY else "no-model"
+
 
 # What vosk needs to load a model: the acoustic model, its features config, and a graph
 # (dynamic Gr.fst + HCLr.fst for small models, or a static HCLG.fst).
@@ -176,10 +203,15 @@ def install(lang: str, source: str | None = None, sha256: str | None = None) -> 
     The archive's SHA-256 must equal `sha256` when given, else the registry's pinned value; an
     archive with no known checksum is refused."""
     spec = REGISTRY.get(lang)
-    expected = (sha256 or (spec.sha256 if spec else "")).lower()
+    expected = (sha256 or (spec.sha256 if spec else None) or "").lower()
     if not expected:
-        raise ModelError(f"No pinned checksum for language {lang!r}: give --sha256.")
+        why = NO_SMALL_MODEL.get(lang, "") if spec is None else "Its publisher gives no checksum."
+        raise ModelError(" ".join(filter(None, (
+            f"No pinned checksum for language {lang!r}.", why,
+            "Check the archive yourself, then give its SHA-256 with --sha256."))))
     source = source or (spec.url if spec else None)
+    if not source:
+        raise ModelError(f"No model is pinned for language {lang!r}: give the archive's path or URL.")
     target = model_path(lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{lang}-install-") as tmp:
@@ -196,8 +228,11 @@ def install(lang: str, source: str | None = None, sha256: str | None = None) -> 
                 raise ModelError(f"No archive at {archive}.")
         digest = sha256_of(archive)
         if digest != expected:
-            raise ModelError(f"Checksum mismatch for {source}: got {digest}, expected {expected}; "
-                             "the archive was not installed.")
+            size = archive.stat().st_size
+            pinned_size = (f", the pinned archive has {spec.size} bytes"
+                           if spec and spec.size and not sha256 else "")
+            raise ModelError(f"Checksum mismatch for {source}: got {digest} ({size} bytes{pinned_size}), "
+                             f"expected {expected}; the archive was not installed.")
         out = tmp / "extract"
         out.mkdir()
         try:

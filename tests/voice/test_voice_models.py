@@ -40,6 +40,51 @@ def test_french_small_model_is_pinned():
     assert all(len(s.sha256) == 64 and s.url.startswith("https://") for s in vm.REGISTRY.values())
 
 
+KIOSK_LANGUAGES = {"fr", "en", "ar", "es", "pt", "tr", "ro", "uk"}
+
+
+def test_a_small_model_is_pinned_for_every_kiosk_language_that_has_one():
+    assert set(vm.REGISTRY) == {"fr", "en", "es", "pt", "tr", "uk"}
+    assert set(vm.NO_SMALL_MODEL) == {"ar", "ro"}
+    assert set(vm.REGISTRY) | set(vm.NO_SMALL_MODEL) == KIOSK_LANGUAGES
+    for spec in vm.REGISTRY.values():
+        assert "small" in spec.name
+        assert spec.url == f"https://alphacephei.com/vosk/models/{spec.name}.zip"
+        assert spec.sha256 is None or (len(spec.sha256) == 64 and spec.sha256 == spec.sha256.lower()
+                                       and int(spec.sha256, 16) >= 0)
+        assert spec.sha256 is None or spec.checksum_source, "say where a checksum comes from"
+        assert spec.size is None or spec.size > 10_000_000
+
+
+def test_voice_status_per_language(tmp_path, data_dir):
+    assert vm.voice_status("pt") == "not-installed"
+    assert vm.voice_status("ar") == vm.voice_status("ro") == "no-model"
+    archive = tmp_path / "m.zip"
+    vm.install("pt", str(archive), sha256=make_zip(archive))
+    assert vm.voice_status("pt") == "ready"
+
+
+def test_an_archive_without_a_published_checksum_needs_one_checked_by_the_admin(
+        tmp_path, data_dir, monkeypatch):
+    monkeypatch.setitem(vm.REGISTRY, "uk", vm.ModelSpec("uk", "vosk-model-small-uk-test",
+                                                        "https://example.invalid/m.zip", None, None))
+    archive = tmp_path / "m.zip"
+    digest = make_zip(archive)
+    with pytest.raises(vm.ModelError, match="give its SHA-256 with --sha256"):
+        vm.install("uk", str(archive))
+    assert not (data_dir / "models" / "uk").exists()
+    assert vm.install("uk", str(archive), sha256=digest) == data_dir / "models" / "uk"
+
+
+def test_a_language_with_no_small_model_says_so_when_asked_to_install(tmp_path, data_dir):
+    archive = tmp_path / "m.zip"
+    make_zip(archive)
+    with pytest.raises(vm.ModelError, match="No small vosk model exists for Arabic"):
+        vm.install("ar", str(archive))
+    with pytest.raises(vm.ModelError, match="give the archive's path or URL"):
+        vm.install("ro", sha256="0" * 64)
+
+
 def test_install_from_local_archive_strips_the_top_folder(tmp_path, data_dir):
     archive = tmp_path / "m.zip"
     digest = make_zip(archive)
@@ -54,7 +99,7 @@ def test_install_from_local_archive_strips_the_top_folder(tmp_path, data_dir):
 def test_checksum_mismatch_installs_nothing(tmp_path, data_dir):
     archive = tmp_path / "m.zip"
     make_zip(archive)
-    with pytest.raises(vm.ModelError, match="Checksum mismatch"):
+    with pytest.raises(vm.ModelError, match="Checksum mismatch.*the pinned archive has 42233323 bytes"):
         vm.install("fr", str(archive))  # the pinned French checksum is not this archive's
     assert not (data_dir / "models" / "fr").exists()
     assert [p for p in (data_dir / "models").iterdir()] == []
@@ -139,6 +184,8 @@ def test_models_command(tmp_path, ko_model):
     assert listed.returncode == 0
     out = json.loads(listed.stdout)
     assert {"lang": "fr", "name": "vosk-model-small-fr-0.22"}.items() <= out["pinned"][0].items()
+    assert [p["lang"] for p in out["pinned"]] == ["fr", "en", "es", "pt", "tr", "uk"]
+    assert {p["lang"] for p in out["no_model"]} == {"ar", "ro"}
     assert out["installed"] == []
 
     archive = tmp_path / "m.zip"
