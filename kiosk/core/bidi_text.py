@@ -48,10 +48,31 @@ def has_rtl(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _reshaper():
-    from arabic_reshaper import ArabicReshaper
+    ArabicReshaper = _import_reshaper()
 
     # vowel marks (harakat) stay: the content is vowelled for readers and for speech alike
     return ArabicReshaper(configuration={"delete_harakat": False})
+
+
+def _import_reshaper():
+    """arabic-reshaper imports fontTools (~0.1 s, on the first screen: it names Arabic) only to
+    read ligatures from a font file, which the kiosk never asks for: it is hidden while the
+    reshaper loads, under the import lock so that no other thread's import of it fails."""
+    import sys
+
+    import _imp
+
+    _imp.acquire_lock()
+    hidden = "fontTools.ttLib" not in sys.modules
+    try:
+        if hidden:
+            sys.modules["fontTools.ttLib"] = None   # `import` of it raises ImportError
+        from arabic_reshaper import ArabicReshaper
+        return ArabicReshaper
+    finally:
+        if hidden:
+            sys.modules.pop("fontTools.ttLib", None)
+        _imp.release_lock()
 
 
 @lru_cache(maxsize=8192)
