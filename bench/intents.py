@@ -23,6 +23,7 @@ def sets_for(lang: str) -> dict[str, Path]:
         # written apart from the lexicons, then used to find what they lacked (issue 13)
         "unseen": ROOT / "tests" / "data" / f"intents-unseen.{lang}.tsv",
         "unseen2": ROOT / "tests" / "data" / f"intents-unseen2.{lang}.tsv",
+        "unseen3": ROOT / "tests" / "data" / f"intents-unseen3.{lang}.tsv",
     }
     if lang == "fr":  # the first French sets, kept as they were
         found["dev-first"] = ROOT / "tests" / "data" / "intents-dev.tsv"
