@@ -37,8 +37,8 @@
   }
 
   function drawCounts(c) {
-    $("counts").textContent = c.calls + " appels demandés, " + c.taken + " pris, " + c.abandoned +
-      " abandonnés pendant l'attente, " + c.dropped + " coupés.";
+    $("counts").textContent = "Appels demandés : " + c.calls + " · pris : " + c.taken +
+      " · abandonnés pendant l'attente : " + c.abandoned + " · coupés : " + c.dropped + ".";
   }
 
   function leaveCall(text) {
