@@ -21,6 +21,7 @@ PACKAGES=(
     fonts-dejavu-core xdotool imagemagick git
     postgresql chromium
     cage xwayland grim matchbox-window-manager wmctrl debootstrap systemd-container ansible-core ansible-lint
+    janus libjs-janus-gateway tcpdump iproute2 util-linux
 )
 XVFB_SCREEN="-screen 0 1920x1920x24"
 
