@@ -36,8 +36,8 @@ def run_list(args) -> int:
         "pinned": [{"lang": s.lang, "name": s.name, "url": s.url, "sha256": s.sha256, "size": s.size,
                     "checksum_source": s.checksum_source}
                    for s in voice_models.REGISTRY.values()],
-        "no_model": [{"lang": lang, "reason": reason}
-                     for lang, reason in voice_models.NO_SMALL_MODEL.items()],
+        "no_model": [{"lang": lang, "reason": voice_models.no_model_reason(lang)}
+                     for lang in voice_models.NO_SMALL_MODEL],
         "installed": [m for m in voice_models.installed() if m["installed"]],
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))

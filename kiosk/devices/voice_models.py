@@ -65,13 +65,15 @@ REGISTRY: dict[str, ModelSpec] = {
     )
 }
 
-# Kiosk languages for which no small vosk model exists: voice input is not offered in them, the
-# kiosk says so and offers touch. (Arabic has only large server models, which take gigabytes of
-# memory and cannot use grammars; Romanian has none.)
-NO_SMALL_MODEL: dict[str, str] = {
-    "ar": "No small vosk model exists for Arabic (only large server models).",
-    "ro": "No vosk model exists for Romanian.",
-}
+# Kiosk languages for which no small vosk model exists (their English names): voice input is not
+# offered in them, the kiosk says so and offers touch. Arabic has only large server models, which
+# take gigabytes of memory and cannot use grammars; Romanian has none.
+NO_SMALL_MODEL: dict[str, str] = {"ar": "Arabic", "ro": "Romanian"}
+
+
+def no_model_reason(lang: str) -> str:
+    """For the admin (English, like the rest of `kiosk models`): why `lang` has no voice model."""
+    return f"No small vosk model exists for {NO_SMALL_MODEL[lang]}."
 
 
 def voice_status(lang: str) -> str:
@@ -205,7 +207,8 @@ def install(lang: str, source: str | None = None, sha256: str | None = None) -> 
     spec = REGISTRY.get(lang)
     expected = (sha256 or (spec.sha256 if spec else None) or "").lower()
     if not expected:
-        why = NO_SMALL_MODEL.get(lang, "") if spec is None else "Its publisher gives no checksum."
+        why = (no_model_reason(lang) if lang in NO_SMALL_MODEL else "") if spec is None \
+            else "Its publisher gives no checksum."
         raise ModelError(" ".join(filter(None, (
             f"No pinned checksum for language {lang!r}.", why,
             "Check the archive yourself, then give its SHA-256 with --sha256."))))
