@@ -24,6 +24,8 @@ class Decoded:
     qr: list[str] = field(default_factory=list)
     qr_sizes: list[int] = field(default_factory=list)
     images: list[tuple[int, int]] = field(default_factory=list)   # (bytes per row, rows)
+    rasters: list[bytes] = field(default_factory=list)            # each image's bits, row by row
+    order: list[tuple[str, int]] = field(default_factory=list)    # ("line" | "image", index) in print order
     cuts: list[bytes] = field(default_factory=list)
     codepages: list[int] = field(default_factory=list)
     status_queries: int = 0
@@ -47,6 +49,7 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
     current = bytearray()
 
     def flush():
+        out.order.append(("line", len(out.lines)))
         out.lines.append(Line(bytes(current).decode(encoding), width, height, bold, align))
         current.clear()
 
@@ -113,7 +116,9 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
             elif c == ord("v") and data[i + 2] == ord("0"):
                 xb = data[i + 4] + 256 * data[i + 5]
                 rows = data[i + 6] + 256 * data[i + 7]
+                out.order.append(("image", len(out.images)))
                 out.images.append((xb, rows))
+                out.rasters.append(bytes(data[i + 8:i + 8 + xb * rows]))
                 i += 8 + xb * rows
             else:
                 raise ValueError(f"unknown GS command {data[i:i + 4]!r} at {i}")
@@ -127,4 +132,41 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
             i += 1
     if current:
         flush()
+    return out
+
+
+def raster_image(xb: int, rows: int, bits: bytes):
+    """One GS v 0 image as a black-on-white PIL 'L' image."""
+    from PIL import Image
+
+    return Image.frombytes("1", (xb * 8, rows), bits, "raw", "1;I").convert("L")
+
+
+def paper(job: Decoded, width: int = 576):
+    """What the thermal printer would put on paper, for people to look at: text lines in a
+    monospaced font at their printed size (12 x 24 dots a column), images as sent."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    pieces = []
+    fonts = {}
+    for kind, n in job.order:
+        if kind == "image":
+            pieces.append(raster_image(*job.images[n], job.rasters[n]))
+            continue
+        line = job.lines[n]
+        size = 20 * line.height
+        if size not in fonts:
+            fonts[size] = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", size)
+        img = Image.new("L", (width, 24 * line.height), 255)
+        draw = ImageDraw.Draw(img)
+        text_w = len(line.text) * 12 * line.width
+        x = {0: 0, 1: (width - text_w) // 2, 2: width - text_w}.get(line.align, 0)
+        for k, ch in enumerate(line.text):  # one fixed cell per character, as the printer does
+            draw.text((x + k * 12 * line.width, 0), ch, font=fonts[size], fill=0)
+        pieces.append(img)
+    out = Image.new("L", (width, sum(p.height for p in pieces) or 1), 255)
+    y = 0
+    for piece in pieces:
+        out.paste(piece, (0, y))
+        y += piece.height
     return out

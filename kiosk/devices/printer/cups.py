@@ -1,8 +1,9 @@
 """`cups://QUEUE`: the receipt as an A4 PDF sent to a CUPS queue with `lp`.
 
-`server=` (a host or a socket path) overrides the CUPS server for this printer. The job asks for
-the pdftocairo PostScript renderer, so PostScript queues keep the text searchable and the fonts
-exact (harmless for queues that take PDF directly).
+`server=` (a host or a socket path) overrides the CUPS server for this printer. The job names
+the PostScript renderer (harmless for queues that take PDF directly): pdftocairo for a Latin
+receipt, so PostScript queues keep its text searchable; pdftops for other scripts, whose every
+letter it keeps (see postscript_renderer).
 """
 
 from __future__ import annotations
@@ -23,6 +24,19 @@ STATE_REASONS = [
     ("offline", "offline"), ("shutdown", "offline"),
     ("connecting-to-device", "offline"), ("timed-out", "timeout"), ("other-error", "offline"),
 ]
+
+
+def postscript_renderer(receipt) -> str:
+    """The renderer CUPS uses to turn the PDF into PostScript for a PostScript queue.
+
+    pdftocairo keeps the text of a Latin receipt searchable, but loses some letters of other
+    scripts (Cyrillic « о », Turkish « ş », Arabic…) when it converts the fonts; Poppler's pdftops
+    draws every letter (the text is then no longer searchable, the paper is right)."""
+    try:
+        "".join(receipt.lines()).encode("cp1252")
+    except UnicodeEncodeError:
+        return "pdftops"
+    return "pdftocairo"
 
 
 class CupsPrinter:
@@ -93,7 +107,7 @@ class CupsPrinter:
                 f.write(data)
             title = "kiosk-receipt"  # never the ticket number: CUPS keeps job titles in its logs
             p = self._run("lp", "-d", self.queue, "-t", title, "-o", f"media={self.media}",
-                          "-o", "pdftops-renderer=pdftocairo", "--", path)
+                          "-o", f"pdftops-renderer={postscript_renderer(receipt)}", "--", path)
             if p.returncode != 0:
                 err = (p.stderr or p.stdout).strip()
                 low = err.lower()
