@@ -207,24 +207,28 @@ class KioskApp(App):
         self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset,
                                           self.hub.session_wiped]
         self.device_faults.listeners.append(self.hub.report_fault)
+        Window.bind(on_key_down=self.input.on_key_down, on_request_close=self.on_request_close)
+        ExceptionManager.add_handler(_RecoverFromErrors(self))
+        Clock.schedule_interval(self.check_inactivity, 0.5)
+        self.display.present(journey.screen())
+        # `_ready` in the second frame's clock tick, i.e. once the first screen is on glass: a
+        # callback scheduled with 0 from inside a callback waits for the next frame
+        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._ready, 0), 0)
+        return self.display.root
+
+    def _ready(self, _dt) -> None:
+        """The first screen is interactive: tell the service manager, and ping its watchdog from
+        this clock so that a frozen UI loop (not only a dead process) gets the kiosk restarted.
+        The slow devices open now, off the UI thread: their imports (escpos, vosk, requests)
+        would otherwise hold the interpreter while the first screen is drawn."""
+        from kiosk.devices import service_manager
+
         if self._hub_factory is not None:
             self.hub.open_in_background(self._hub_factory, on_ready=lambda: None)
         if self._listener_factory is not None:
             self.voice.open_in_background(self._listener_factory)
         if self._print_service_factory is not None:
             self.receipts.open_in_background(self._print_service_factory)
-        Window.bind(on_key_down=self.input.on_key_down, on_request_close=self.on_request_close)
-        ExceptionManager.add_handler(_RecoverFromErrors(self))
-        Clock.schedule_interval(self.check_inactivity, 0.5)
-        self.display.present(journey.screen())
-        Clock.schedule_once(self._ready, 0)   # after the first frame is drawn
-        return self.display.root
-
-    def _ready(self, _dt) -> None:
-        """The first screen is interactive: tell the service manager, and ping its watchdog from
-        this clock so that a frozen UI loop (not only a dead process) gets the kiosk restarted."""
-        from kiosk.devices import service_manager
-
         service_manager.notify_ready()
         self._watchdog = service_manager.start_watchdog(Clock)
         self.speech.prepare_prompts(self.journey.languages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
 
 from kiosk.core.screen import Block
 from kiosk.ui.widgets.text import KioskLabel, MirrorBox
@@ -66,3 +67,29 @@ def build_block(block: Block) -> BoxLayout:
 
 
 Factory.register("BodyText", cls=BodyText)
+
+
+class StillScrollView(ScrollView):
+    """A page's scrolling part whose bar keeps its colour. Kivy fades the bar half a second after
+    every scroll, and a new page is one: each step of that fade redraws the whole window (about
+    0.1 s with the software renderer), so a touch in that second waited for the fade."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fbind("bar_color", self._keep_bar_color)
+
+    def _keep_bar_color(self, *_):
+        self._bar_color = self.bar_color
+
+    def update_from_scroll(self, *largs):
+        super().update_from_scroll(*largs)
+        # Kivy binds the bar's colour again at every scroll and unbinds it once per fade: ours
+        # follows it instead, so bindings do not pile up over a day of pages
+        self.funbind("bar_color", self._change_bar_color)
+        self._bar_color = self.bar_color
+
+    def _bind_inactive_bar_color(self, *_):
+        pass
+
+
+Factory.register("StillScrollView", cls=StillScrollView)
