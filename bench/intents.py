@@ -24,6 +24,7 @@ def sets_for(lang: str) -> dict[str, Path]:
         "unseen": ROOT / "tests" / "data" / f"intents-unseen.{lang}.tsv",
         "unseen2": ROOT / "tests" / "data" / f"intents-unseen2.{lang}.tsv",
         "unseen3": ROOT / "tests" / "data" / f"intents-unseen3.{lang}.tsv",
+        "unseen4": ROOT / "tests" / "data" / f"intents-unseen4.{lang}.tsv",
     }
     if lang == "fr":  # the first French sets, kept as they were
         found["dev-first"] = ROOT / "tests" / "data" / "intents-dev.tsv"
