@@ -21,6 +21,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 # French spacing: a guillemet, colon, question or exclamation mark stays with its word.
 _KEEP_TOGETHER = re.compile(r"(?<=«) | (?=[»:;?!])")
 
+ARABIC_SCALE = 1.15
+
 BOX = "box"
 """`lead` value: a box to tick at the start of the first line."""
 
@@ -105,12 +107,14 @@ def paragraph_image(text: str, language: str, px: int, width: int, *, bold: bool
     from PIL import Image, ImageDraw
 
     rtl = is_rtl(language)
+    if _has_arabic(text):  # Arabic letters are small for their size: as legible as the Latin ones
+        px = int(px * ARABIC_SCALE)
     face = font(font_for(text + lead, language, bold), px)
     ascent, descent = face.getmetrics()
     step = ascent + descent + int(px * line_gap) if rtl else int(px * (1 + line_gap))
     inner = width - 2 * pad
     if lead == BOX:
-        lead_text, lead_w = "", int(px * 0.8) + px // 3
+        lead_text, lead_w = "", int(px * 0.9) + px // 3
     elif lead:
         lead_text = display_line(lead, rtl)
         lead_w = int(face.getlength(lead_text + " "))
@@ -132,7 +136,7 @@ def paragraph_image(text: str, language: str, px: int, width: int, *, bold: bool
             x = pad + lead_w
         draw.text((x, y), visual, font=face, fill=0)
     if lead == BOX:
-        side = int(px * 0.8)
+        side = int(px * 0.9)
         x0 = width - pad - side if rtl else pad
         y0 = top + max(0, ascent - side) // 2 + px // 10
         draw.rectangle((x0, y0, x0 + side, y0 + side), outline=0, width=max(2, px // 10))
