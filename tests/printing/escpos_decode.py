@@ -16,6 +16,7 @@ class Line:
     height: int
     bold: bool
     align: int
+    inverted: bool = False   # white on black (GS B 1)
 
 
 @dataclass
@@ -46,11 +47,12 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
     width = height = 1
     bold = False
     align = 0
+    inverted = False
     current = bytearray()
 
     def flush():
         out.order.append(("line", len(out.lines)))
-        out.lines.append(Line(bytes(current).decode(encoding), width, height, bold, align))
+        out.lines.append(Line(bytes(current).decode(encoding), width, height, bold, align, inverted))
         current.clear()
 
     n = len(data)
@@ -64,7 +66,7 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
             if c == 0x40:
                 out.init += 1
                 width = height = 1
-                bold = False
+                bold = inverted = False
                 i += 2
             elif c == ord("t"):
                 out.codepages.append(data[i + 2])
@@ -95,7 +97,10 @@ def decode(data: bytes, encoding: str = "cp858") -> Decoded:
                 width = (data[i + 2] >> 4) + 1
                 height = (data[i + 2] & 0x0F) + 1
                 i += 3
-            elif c in (ord("B"), ord("b"), ord("|")):
+            elif c == ord("B"):
+                inverted = bool(data[i + 2])
+                i += 3
+            elif c in (ord("b"), ord("|")):
                 i += 3
             elif c == ord("V"):
                 if data[i + 2] in (0, 1, 48, 49):
@@ -162,7 +167,12 @@ def paper(job: Decoded, width: int = 576):
         text_w = len(line.text) * 12 * line.width
         x = {0: 0, 1: (width - text_w) // 2, 2: width - text_w}.get(line.align, 0)
         for k, ch in enumerate(line.text):  # one fixed cell per character, as the printer does
-            draw.text((x + k * 12 * line.width, 0), ch, font=fonts[size], fill=0)
+            for dx in ((0, 1) if line.bold else (0,)):
+                draw.text((x + k * 12 * line.width + dx, 0), ch, font=fonts[size], fill=0)
+        if line.inverted:
+            from PIL import ImageOps
+
+            img = ImageOps.invert(img)
         pieces.append(img)
     out = Image.new("L", (width, sum(p.height for p in pieces) or 1), 255)
     y = 0

@@ -209,7 +209,8 @@ def test_missing_glyph_in_a_french_receipt_becomes_an_image_not_question_marks(p
 def test_bilingual_thermal_receipt_prints_the_french_as_text(thermal):
     receipt, job = thermal["ar+fr"]
     flat = " ".join(job.text.split())
-    assert flat.count("En français :") == 7          # white on black, as text: CP858 has ç
+    assert flat.count("En français :") == 7          # as text: CP858 has ç
+    assert all(line.inverted and line.bold for line in job.lines if "En français" in line.text)  # white on black
     for piece in ("Les papiers à préparer", "Les étapes", "Une photo d'identité récente", "Ticket n° K7P-4MX"):
         assert piece in flat, piece
     _, alone = thermal["ar"]
