@@ -2,7 +2,8 @@
 
 Each item gets a random idempotency key when it is written; the hub stores each key once, so
 an item sent twice (a lost answer, a crash after sending) never counts twice. Items go out in
-the order they were written. The outbox holds only anonymous values (closed lists, counts).
+the order they were written, except help requests and faults, which go before the counters
+waiting with them: a person is waiting for a mediator, and counters can wait a few seconds. The outbox holds only anonymous values (closed lists, counts).
 
 It is bounded: when `max_items` are waiting, identical session counters that were never sent
 are merged (their counts added), a pending heartbeat is always replaced by the newer one, and
@@ -34,6 +35,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE TABLE IF NOT EXISTS outbox_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 MERGEABLE = ("session",)
+URGENT = ("help", "fault")
 REPLACEABLE = ("heartbeat",)
 
 
@@ -140,12 +142,14 @@ class Outbox:
     # ---- sending ----
 
     def peek(self, limit: int = 100) -> list[dict]:
-        """The oldest items, in order, marked as attempted (they may reach the hub from now on)."""
+        """The oldest items (urgent kinds first), marked as attempted (they may reach the hub from now on)."""
         with self._lock, self._transaction():
-            rows = self._db.execute("SELECT seq, key, kind, at, data FROM outbox ORDER BY seq LIMIT ?",
-                                    (limit,)).fetchall()
+            rows = self._db.execute("SELECT seq, key, kind, at, data FROM outbox "
+                                    f"ORDER BY kind IN ({', '.join('?' * len(URGENT))}) DESC, seq LIMIT ?",
+                                    (*URGENT, limit)).fetchall()
             if rows:
-                self._db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", (rows[-1][0],))
+                self._db.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?",
+                                     [(row[0],) for row in rows])
         return [{"key": k, "kind": kind, "at": at, "data": json.loads(d)} for _, k, kind, at, d in rows]
 
     def ack(self, keys: list[str]) -> None:

@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub import signing
 from kiosk.hub.protocol import (MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch,
                                 parse_config_query, parse_config_report)
-from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, enrol, ingest, kiosk_auth,
-                             remember_nonce, report_config)
+from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, enrol, ingest, ingest_pg_batch,
+                             kiosk_auth, pg_one_statement, remember_nonce, report_config)
 
 router = APIRouter()
 
@@ -45,8 +45,11 @@ async def read_json(request: Request) -> tuple[bytes, object]:
 
 
 def authenticate(request: Request, body: bytes) -> KioskAuth:
-    engine = request.app.state.engine
-    h = request.headers
+    return authenticate_headers(request.app.state.engine, request.headers, request.method, request.url.path, body)
+
+
+def authenticate_headers(engine, h, method: str, path: str, body: bytes) -> KioskAuth:
+    """The kiosk that signed this request (headers: any mapping with .get, lower-case names), or HubError."""
     kiosk_id = h.get(signing.HEADER_KIOSK, "")
     timestamp = h.get(signing.HEADER_TIMESTAMP, "")
     nonce = h.get(signing.HEADER_NONCE, "")
@@ -56,12 +59,28 @@ def authenticate(request: Request, body: bytes) -> KioskAuth:
     if not signing.timestamp_fresh(timestamp):
         raise HubError(401, "The kiosk's clock is more than 5 minutes off: set the time (NTP) and retry.")
     kiosk = kiosk_auth(engine, kiosk_id)
-    if kiosk is None or not signing.check_signature(kiosk.secret, request.method, request.url.path,
-                                                    timestamp, nonce, body, given):
+    if kiosk is None or not signing.check_signature(kiosk.secret, method, path, timestamp, nonce, body, given):
         raise HubError(401, "Wrong signature: this kiosk is unknown or its secret is wrong; enrol it again.")
     if kiosk.revoked:
         raise HubError(403, "This kiosk was revoked on the hub.")
     return kiosk
+
+
+def store_events(engine, headers, method: str, path: str, body: bytes, data) -> tuple[list[str], list[str]]:
+    """Authenticate, validate and store one batch in one transaction: (stored keys, duplicate keys)."""
+    kiosk = authenticate_headers(engine, headers, method, path, body)
+    try:
+        site, events = parse_batch(data)
+    except ProtocolError as exc:
+        raise HubError(422, f"Refused, nothing stored: {exc}.") from None
+    if site != kiosk.site:
+        raise HubError(403, "This kiosk belongs to another site: nothing stored.")
+    if pg_one_statement(engine, events):
+        return ingest_pg_batch(engine, kiosk, headers.get(signing.HEADER_NONCE, ""), events)
+    with engine.begin() as conn:
+        if not remember_nonce(conn, engine, kiosk.id, headers.get(signing.HEADER_NONCE, "")):
+            raise HubError(409, "Replayed request refused.")
+        return ingest(conn, engine, kiosk, events)
 
 
 @router.get("/healthz")
@@ -93,27 +112,66 @@ async def api_enrol(request: Request):
 
 @router.post("/api/v1/events")
 async def api_events(request: Request):
-    engine = request.app.state.engine
+    """Served by `events_endpoint` below (bare ASGI); this route is the same code through FastAPI."""
     try:
         body, data = await read_json(request)
-
-        def store():
-            kiosk = authenticate(request, body)
-            try:
-                site, events = parse_batch(data)
-            except ProtocolError as exc:
-                raise HubError(422, f"Refused, nothing stored: {exc}.") from None
-            if site != kiosk.site:
-                raise HubError(403, "This kiosk belongs to another site: nothing stored.")
-            nonce = request.headers[signing.HEADER_NONCE]
-            with engine.begin() as conn:
-                if not remember_nonce(conn, engine, kiosk.id, nonce):
-                    raise HubError(409, "Replayed request refused.")
-                return ingest(conn, engine, kiosk, events)
-        stored, duplicates = await run_in_threadpool(store)
+        stored, duplicates = await run_in_threadpool(store_events, request.app.state.engine, request.headers,
+                                                     request.method, request.url.path, body, data)
     except HubError as exc:
         return refuse(exc.status, exc.message)
     return JSONResponse({"stored": stored, "duplicates": duplicates})
+
+
+class _Headers(dict):
+    """An ASGI scope's headers as a lower-case str mapping (the last value of a repeated name wins)."""
+
+    def __init__(self, raw):
+        super().__init__((k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw)
+
+    def get(self, name: str, default=None):
+        return super().get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+
+async def events_endpoint(scope, receive, send, engine) -> None:
+    """POST /api/v1/events without FastAPI's routing and middleware stack: this is what every kiosk
+    calls all day, so it is kept to the work itself (body limit, JSON, signature, one transaction)."""
+    headers = _Headers(scope["headers"])
+    try:
+        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise HubError(415, "Send the body as application/json.")
+        declared = headers.get("content-length")
+        too_big = f"The body is larger than {MAX_BODY_BYTES} bytes: send fewer events at a time."
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            raise HubError(413, too_big)
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise HubError(413, too_big)
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise HubError(400, "The body is not valid JSON.") from None
+        stored, duplicates = await run_in_threadpool(store_events, engine, headers, "POST",
+                                                     scope.get("root_path", "") + scope["path"], body, data)
+        status, answer = 200, {"stored": stored, "duplicates": duplicates}
+    except HubError as exc:
+        status, answer = exc.status, {"error": exc.message}
+    payload = json.dumps(answer, separators=(",", ":")).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]})
+    await send({"type": "http.response.body", "body": payload})
 
 
 @router.post("/api/v1/alerts/status")

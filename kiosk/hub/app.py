@@ -102,6 +102,8 @@ class HubMiddleware:
                     (b"server-timing", b"app;dur=%.1f" % ((time.perf_counter() - started) * 1000))]
             await send(message)
 
+        if scope["path"] == "/api/v1/events" and scope["method"] == "POST":
+            return await api.events_endpoint(scope, receive, send_with_headers, state.engine)
         await self.app(scope, receive, send_with_headers)
 
 

@@ -50,7 +50,10 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No ping before each checkout (a round trip per request): a connection broken by a database
+    # restart fails its request once (the kiosk retries: its outbox keeps the batch), and SQLAlchemy
+    # then drops every pooled connection of that database.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=600)
 
 
 def migrate(engine: Engine) -> None:

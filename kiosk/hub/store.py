@@ -200,6 +200,89 @@ def ingest(conn, engine: Engine, kiosk: KioskAuth, events: list[dict]) -> tuple[
     return fresh_keys, [e["key"] for e in events if e["key"] not in fresh]
 
 
+# On PostgreSQL a batch of session counters and heartbeats (what kiosks send all day) is stored by
+# one statement in autocommit, so one round trip: the nonce, the idempotency ledger, the counters
+# of the keys that are new, and the kiosk's contact and device state. A replayed nonce stores nothing.
+PG_ONE_STATEMENT_KINDS = frozenset({"session", "heartbeat"})
+_PG_BATCH_SQL = """
+WITH nonce AS (
+    INSERT INTO request_nonces (kiosk_id, nonce, seen_at) VALUES (%(kiosk)s, %(nonce)s, %(now)s)
+    ON CONFLICT DO NOTHING RETURNING 1
+), fresh AS (
+    INSERT INTO event_keys (key, kiosk_id, kind, received_at)
+    SELECT k, %(kiosk)s, kind, %(now)s FROM unnest(%(keys)s::text[], %(kinds)s::text[]) AS e(k, kind)
+    WHERE EXISTS (SELECT 1 FROM nonce)
+    ON CONFLICT DO NOTHING RETURNING key
+), counted AS (
+    INSERT INTO session_counts (kiosk_id, site, day, hour, demarche, help_level, outcome, satisfaction,
+                                language, count)
+    SELECT %(kiosk)s, %(site)s, s.day, s.hour, s.demarche, s.help_level, s.outcome, s.satisfaction,
+           s.language, s.count
+    FROM unnest(%(s_keys)s::text[], %(s_day)s::text[], %(s_hour)s::int[], %(s_demarche)s::text[],
+                %(s_help)s::text[], %(s_outcome)s::text[], %(s_satisfaction)s::int[], %(s_language)s::text[],
+                %(s_count)s::int[])
+         AS s(key, day, hour, demarche, help_level, outcome, satisfaction, language, count)
+    JOIN fresh ON fresh.key = s.key
+    RETURNING 1
+), contact AS (
+    UPDATE kiosks SET last_contact = %(now)s,
+        version = COALESCE(%(version)s, version), printer = COALESCE(%(printer)s, printer),
+        voice = COALESCE(%(voice)s, voice), microphone = COALESCE(%(microphone)s, microphone),
+        backlog = COALESCE(%(backlog)s, backlog)
+    WHERE id = %(kiosk)s AND %(write_contact)s AND EXISTS (SELECT 1 FROM nonce)
+    RETURNING 1
+)
+SELECT EXISTS (SELECT 1 FROM nonce), ARRAY(SELECT key FROM fresh), (SELECT count(*) FROM counted),
+       (SELECT count(*) FROM contact)
+"""
+
+
+def pg_one_statement(engine: Engine, events: list[dict]) -> bool:
+    return engine.dialect.name == "postgresql" and all(e["kind"] in PG_ONE_STATEMENT_KINDS for e in events)
+
+
+def ingest_pg_batch(engine: Engine, kiosk: KioskAuth, nonce: str, events: list[dict]) -> tuple[list[str], list[str]]:
+    """`remember_nonce` + `ingest` for a batch of sessions and heartbeats, in one statement (see above).
+    Raises HubError(409) for a replayed nonce."""
+    now = time.time()
+    sessions = [e for e in events if e["kind"] == "session"]
+    beats = [e for e in events if e["kind"] == "heartbeat"]
+    beat = max(beats, key=lambda b: b["at"])["data"] if beats else {}
+    params = {
+        "kiosk": kiosk.id, "site": kiosk.site, "nonce": nonce, "now": now,
+        "keys": [e["key"] for e in events], "kinds": [e["kind"] for e in events],
+        "s_keys": [e["key"] for e in sessions],
+        **{f"s_{column}": [e["data"][field] for e in sessions] for column, field in (
+            ("day", "day"), ("hour", "hour"), ("demarche", "demarche"), ("help", "help_level"),
+            ("outcome", "outcome"), ("satisfaction", "satisfaction"), ("language", "language"))},
+        "s_count": [e["data"].get("count", 1) for e in sessions],
+        "version": beat.get("version"), "printer": beat.get("printer"), "voice": beat.get("voice"),
+        "microphone": beat.get("microphone"), "backlog": beat.get("backlog"),
+        "write_contact": bool(beats) or now - _last_contact_written.get(kiosk.id, 0) > CONTACT_WRITE_S,
+    }
+    with _autocommit(engine).connect() as conn:
+        new_nonce, fresh, _, wrote = conn.exec_driver_sql(_PG_BATCH_SQL, params).one()
+    if not new_nonce:
+        raise HubError(409, "Replayed request refused.")
+    if wrote:
+        _last_contact_written[kiosk.id] = now
+    if secrets.randbelow(500) == 0:
+        with engine.begin() as conn:
+            conn.execute(delete(request_nonces).where(request_nonces.c.seen_at < now - NONCE_KEEP_S))
+    fresh_set = set(fresh)
+    return [e["key"] for e in events if e["key"] in fresh_set], [e["key"] for e in events if e["key"] not in fresh_set]
+
+
+_autocommit_engines: dict[int, Engine] = {}
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """The same engine and pool, with each statement committed on its own (no BEGIN/COMMIT round trips)."""
+    if id(engine) not in _autocommit_engines:
+        _autocommit_engines[id(engine)] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _autocommit_engines[id(engine)]
+
+
 # ---- alerts ------------------------------------------------------------------------------------
 
 def alert_state(row, now: float, repeat_s: float) -> tuple[str, int]:

@@ -22,6 +22,18 @@ def test_items_come_out_in_order_and_leave_when_acknowledged(tmp_path):
     assert box.size() == 3
 
 
+def test_a_help_request_goes_before_the_counters_waiting_with_it(tmp_path):
+    """A person waits for a mediator: the help request jumps a backlog of counters, the rest keep order."""
+    box = Outbox(tmp_path / "o.sqlite3")
+    counters = [box.put("session", {**SESSION, "hour": h % 24, "satisfaction": 1 + h % 5}) for h in range(300)]
+    help_key = box.put("help", {"demarche": "carte-identite", "help_level": "urgent"})
+    batch = box.peek(100)
+    assert batch[0]["key"] == help_key
+    assert [i["key"] for i in batch[1:]] == counters[:99]
+    box.ack([i["key"] for i in batch])
+    assert [i["key"] for i in box.peek(5)] == counters[99:104]
+
+
 def test_items_survive_a_reopen_with_the_same_keys(tmp_path):
     box = Outbox(tmp_path / "o.sqlite3")
     key = box.put("session", SESSION)
