@@ -21,7 +21,8 @@ from kiosk.devices.hub_client import HubClient, HubRefused, HubUnavailable
 from kiosk.devices.visio_browser import VisioBrowser
 
 log = logging.getLogger(__name__)
-POLL_S = 0.5
+POLL_S = 0.25     # pause between two reads of the call's state on the hub
+LONG_POLL_S = 2.0  # the hub holds a read this long unless the state changes (the end is seen at once)
 
 
 class VisioSession:
@@ -34,8 +35,11 @@ class VisioSession:
         self.poll_s = poll_s
         self.camera_present = camera_present
         self.call: VisioCall | None = None
+        self._known = ""
+        self.timings: dict[str, float] = {}  # monotonic times of the end's steps (for the benchmark)
         self.browser: VisioBrowser | None = None
         self._stop = threading.Event()
+        self.done = threading.Event()  # set once the call is over and its browser profile deleted
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -98,14 +102,20 @@ class VisioSession:
                 return
             self._watch(client)
         finally:
+            self.timings["over"] = time.monotonic()
             if self.browser is not None:
-                self.browser.close()
-            client.close()
+                self.browser.kill()  # its window is gone: the kiosk can show again
+            self.timings["killed"] = time.monotonic()
             self._phase()
             try:
                 self.on_end(call)
             except Exception:  # noqa: BLE001
                 log.exception("visio: the end handler failed")
+            if self.browser is not None:
+                self.browser.close()  # the profile folder is deleted before this worker ends
+            self.timings["wiped"] = time.monotonic()
+            client.close()
+            self.done.set()
 
     def _watch(self, client: HubClient) -> None:
         call = self.call
@@ -120,7 +130,10 @@ class VisioSession:
                 return
             before = call.phase
             try:
-                status = client.post("/api/v1/visio/calls/status", {"call": call.call_id})
+                status = client.post("/api/v1/visio/calls/status",
+                                     {"call": call.call_id, "known": self._known, "wait": LONG_POLL_S},
+                                     read_timeout=LONG_POLL_S + 5)
+                self._known = status.get("state", "")
                 sentences = call.status(status, time.monotonic())
             except HubRefused:
                 call._end("hub")
@@ -133,8 +146,8 @@ class VisioSession:
                 self._phase()
             if sentences:
                 self.on_say(sentences)
-            self._wake.wait(self.poll_s)
-            self._wake.clear()
+            if self._wake.wait(self.poll_s):
+                self._wake.clear()
 
     def _tell_hub_end(self, client: HubClient) -> None:
         try:

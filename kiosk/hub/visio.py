@@ -7,6 +7,7 @@ visio_dispatch.py. The pages open a WebSocket to Janus, so their CSP names its a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from kiosk.hub.web_auth import csrf_ok, session_user
 router = APIRouter()
 log = logging.getLogger(__name__)
 JANUS_JS = Path("/usr/share/javascript/janus-gateway/janus.js")  # Debian's libjs-janus-gateway
-POLL_MS = 1000
+POLL_MS = 500  # how often the call page and the console read the call's state
 
 
 def page_headers() -> dict:
@@ -77,6 +78,15 @@ def _parse_call_id(data) -> str:
     return str(data["call"])
 
 
+def _parse_status_query(data) -> tuple[str, str, float]:
+    """(call id, the state the kiosk knows, how long it may wait for a change: at most 5 s)."""
+    call_id = _parse_call_id(data)
+    known, wait = str(data.get("known", ""))[:16], data.get("wait", 0)
+    if not isinstance(wait, (int, float)) or not 0 <= wait <= 5:
+        raise ProtocolError("wait must be 0 to 5 seconds")
+    return call_id, known, float(wait)
+
+
 @router.post("/api/v1/visio/offer")
 async def api_offer(request: Request):
     """Can a call be offered now? Advisors on duty for the partner and language, Janus alive, the wait."""
@@ -102,21 +112,29 @@ async def api_create_call(request: Request):
     return {"call": call_id, "page": f"/visio/c/{token}"}
 
 
-async def _kiosk_call(request: Request):
-    kiosk, call_id = await _signed(request, _parse_call_id)
+async def _kiosk_call(request: Request, parse=_parse_call_id):
+    kiosk, parsed = await _signed(request, parse)
+    call_id = parsed if isinstance(parsed, str) else parsed[0]
     row = await run_in_threadpool(dispatch.call_by_id, request.app.state.engine, call_id)
     if row is None or row.kiosk_id != kiosk.id:
         raise HubError(404, "This call is unknown.")
-    return row
+    return row, parsed
 
 
 @router.post("/api/v1/visio/calls/status")
 async def api_call_status(request: Request):
+    """The call's state; held up to `wait` seconds while it is still the state the kiosk `known`s,
+    so that the kiosk sees the end (and the advisor taking the call) at once."""
     try:
-        row = await _kiosk_call(request)
+        row, (_, known, wait) = await _kiosk_call(request, _parse_status_query)
         engine = request.app.state.engine
         await run_in_threadpool(sweep_and_free, engine)
-        return await run_in_threadpool(dispatch.call_status, engine, row.id)
+        status = await run_in_threadpool(dispatch.call_status, engine, row.id)
+        deadline = time.monotonic() + wait
+        while status["state"] == known and time.monotonic() < deadline and not await request.is_disconnected():
+            await asyncio.sleep(0.1)
+            status = await run_in_threadpool(dispatch.call_status, engine, row.id, False)
+        return status
     except HubError as exc:
         return refuse(exc.status, exc.message)
 
@@ -125,7 +143,7 @@ async def api_call_status(request: Request):
 async def api_call_end(request: Request):
     """The kiosk ends the call (its browser closed, the citizen left): abandoned if still waiting."""
     try:
-        row = await _kiosk_call(request)
+        row, _ = await _kiosk_call(request)
     except HubError as exc:
         return refuse(exc.status, exc.message)
     ended = await run_in_threadpool(dispatch.end_call, request.app.state.engine, row.id, "citizen")

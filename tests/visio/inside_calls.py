@@ -96,6 +96,7 @@ class Kiosk:
 
     def _on_end(self, call):
         self.ended_at = time.monotonic()
+        self.ended_wall_ms = time.time() * 1000
         self.ended.set()
 
     def start(self, demarche: str = "caf-prime-activite"):
@@ -123,7 +124,9 @@ class Kiosk:
         return self.page.evaluate("() => window.visioState()")
 
     def wait_end(self, timeout: float = 20):
+        """The call as it ended, once the session has ended and deleted the browser's profile."""
         assert self.ended.wait(timeout), "the kiosk's session did not end"
+        assert self.session.done.wait(timeout), "the kiosk's session did not finish its end"
         return self.call
 
 

@@ -109,7 +109,7 @@
   }
 
   $("start").addEventListener("click", function () {
-    window.startTouchedAt = performance.now();
+    window.startTouchedAt = Date.now();
     show("waiting");
     post("/start");
   });
@@ -122,6 +122,7 @@
     ended("Vous avez annulé l'appel. Vous allez revenir à votre démarche.");
   });
   $("hangup").addEventListener("click", function () {
+    window.hangupAt = Date.now();  // read by the benchmark (hang-up to the kiosk shown again)
     post("/end?reason=citizen");
     ended("Vous avez raccroché. Vous allez revenir à votre démarche.");
   });

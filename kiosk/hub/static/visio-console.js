@@ -79,7 +79,7 @@
     });
   }
 
-  function poll() {
+  function poll(once) {
     fetch("/visio/console/state", {cache: "no-store"}).then(function (r) {
       if (!r.ok) throw new Error("status " + r.status);
       return r.json();
@@ -91,17 +91,19 @@
       if (!s.call && joinedId) leaveCall("La personne a raccroché. Vous pouvez indiquer le résultat de l'appel.");
     }).catch(function () {
       $("link").textContent = "Le hub ne répond pas. Nouvel essai dans un instant.";
-    }).then(function () { setTimeout(poll, pollMs); });
+    }).then(function () { if (!once) setTimeout(poll, pollMs); });
   }
 
   $("take").addEventListener("click", function () {
     $("take").disabled = true;
     $("take-error").hidden = true;
     post("/visio/console/take").then(function (r) {
-      if (!r.ok) { $("take-error").textContent = r.body.error; $("take-error").hidden = false; }
+      if (!r.ok) { $("take-error").textContent = r.body.error; $("take-error").hidden = false; return; }
+      poll(true);  // join the call's room now, not at the next tick
     });
   });
   $("hangup").addEventListener("click", function () {
+    window.hangupAt = Date.now();  // read by the benchmark (hang-up to the kiosk shown again)
     var chosen = document.querySelector('input[name="outcome"]:checked');
     var id = joinedId;
     post("/visio/console/calls/" + id + "/end" + (chosen ? "?outcome=" + chosen.value : ""));
