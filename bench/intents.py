@@ -25,6 +25,7 @@ def sets_for(lang: str) -> dict[str, Path]:
         "unseen2": ROOT / "tests" / "data" / f"intents-unseen2.{lang}.tsv",
         "unseen3": ROOT / "tests" / "data" / f"intents-unseen3.{lang}.tsv",
         "unseen4": ROOT / "tests" / "data" / f"intents-unseen4.{lang}.tsv",
+        "unseen5": ROOT / "tests" / "data" / f"intents-unseen5.{lang}.tsv",
     }
     if lang == "fr":  # the first French sets, kept as they were
         found["dev-first"] = ROOT / "tests" / "data" / "intents-dev.tsv"
