@@ -3,6 +3,8 @@
 `python -m bench receipts [--rounds N] [--cups QUEUE]` — the ESC/POS path prints to the loopback
 emulator (kiosk.devices.printer.emulator); with --cups the PDF is also sent to that queue.
 Goal: the citizen hears "printing" within 100 ms of touching the button.
+`per_language`: for each language (and bilingual, French after each section), the ESC/POS job's
+size and render time (scripts the code page lacks are images), the preview PNG's and the PDF's.
 """
 
 from __future__ import annotations
@@ -96,5 +98,31 @@ def run(argv: list[str]) -> dict:
         res = cups.print_receipt(build_receipt(demarches[0], config, "fr"), "bench")
         result["cups_print_to_spooled_ms"] = round((time.perf_counter() - t) * 1000, 1)
         result["cups_ok"] = res.ok
+    result["per_language"] = _per_language(config, catalogue, printer, max(2, args.rounds // 10))
     result["goal_announcement_under_100ms"] = result["print_to_announcement"]["max_ms"] < 100
     return result
+
+
+def _per_language(config, catalogue, printer, rounds: int) -> dict:
+    from kiosk.core.receipt import build_receipt
+    from kiosk.devices.printer.image import render_png
+    from kiosk.devices.printer.pdf import render_pdf
+
+    demarche = catalogue.demarches["carte-vitale"]
+    out = {}
+    for language in ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk"):
+        for bilingual in ((False, True) if language != "fr" else (False,)):
+            receipt = build_receipt(demarche, config, language, bilingual=bilingual)
+            figures = {}
+            for name, render in (("escpos", printer.render), ("png", render_png), ("pdf", render_pdf)):
+                times = []
+                for _ in range(rounds):
+                    t = time.perf_counter()
+                    data = render(receipt)
+                    times.append(time.perf_counter() - t)
+                figures[f"{name}_render"] = _ms(times)
+                if name == "escpos":
+                    figures["escpos_bytes"] = len(data)
+                    figures["escpos_images"] = data.count(b"\x1dv0")
+            out[language + ("+fr" if bilingual else "")] = figures
+    return out
