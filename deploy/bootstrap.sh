@@ -18,7 +18,7 @@ PACKAGES=(
     espeak-ng alsa-utils sox libportaudio2
     cups cups-client cups-bsd cups-filters printer-driver-cups-pdf poppler-utils
     libgl1 libgl1-mesa-dri libegl1 libmtdev1 libsdl2-2.0-0
-    fonts-dejavu-core xdotool imagemagick git
+    fonts-dejavu-core fonts-dejavu-extra xdotool imagemagick git
     postgresql chromium
     cage xwayland grim matchbox-window-manager wmctrl debootstrap systemd-container ansible-core ansible-lint
     janus libjs-janus-gateway tcpdump iproute2 util-linux
