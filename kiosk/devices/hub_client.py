@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from kiosk.core.outbox import Outbox
+from kiosk.core.outbox import URGENT, Outbox
 from kiosk.hub import signing
 from kiosk.hub.protocol import DEVICE_STATES, HELP_LEVELS, OUTCOMES
 
@@ -156,11 +156,13 @@ class HubClient:
     def close(self) -> None:
         self.session.close()
 
-    def post(self, path: str, payload: dict, read_timeout: float | None = None) -> dict:
+    def post(self, path: str, payload: dict, read_timeout: float | None = None, urgent: bool = False) -> dict:
         body = json.dumps(payload, separators=(",", ":")).encode()
         headers = signing.signed_headers(self.device["kiosk_id"], self.device["secret"], "POST",
                                          self.base_path + path, body)
         headers["Content-Type"] = "application/json"
+        if urgent:  # a busy hub still takes it (a person is waiting for a mediator)
+            headers["X-Kiosk-Urgent"] = "1"
         started = time.monotonic()
         try:
             response = self.session.post(self.base + path, data=body, headers=headers,
@@ -173,7 +175,8 @@ class HubClient:
         return data
 
     def send_events(self, events: list[dict]) -> tuple[list[str], list[str]]:
-        data = self.post("/api/v1/events", {"site": self.device["site"], "events": events})
+        urgent = any(e["kind"] in URGENT for e in events)
+        data = self.post("/api/v1/events", {"site": self.device["site"], "events": events}, urgent=urgent)
         stored, duplicates = data.get("stored"), data.get("duplicates")
         if not isinstance(stored, list) or not isinstance(duplicates, list):
             raise HubUnavailable("The hub's answer lacks the stored keys.")

@@ -70,9 +70,11 @@ class HubMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["path"].startswith("/api/v1/events") and self.in_flight >= self.max_in_flight:
+        if scope["path"].startswith("/api/v1/events") and self.in_flight >= self.max_in_flight \
+                and (b"x-kiosk-urgent", b"1") not in scope["headers"]:
             # overloaded: answer at once so kiosks back off (their outbox keeps everything) rather
-            # than queue here and make every request slow
+            # than queue here and make every request slow; a batch carrying a help request or a fault
+            # is never shed: a person is waiting
             response = JSONResponse({"error": "The hub is busy: try again shortly."}, status_code=503,
                                     headers={"Retry-After": "1"})
             return await response(scope, receive, send)

@@ -188,6 +188,7 @@ def ingest(conn, engine: Engine, kiosk: KioskAuth, events: list[dict]) -> tuple[
         conn.execute(insert(faults), fault_rows)
     if alert_rows:
         conn.execute(insert(alerts), alert_rows)
+        alerts_changed(conn)
     state = {"last_contact": now}
     if beats:
         d = max(beats, key=lambda b: b["at"])["data"]
@@ -285,6 +286,19 @@ def _autocommit(engine: Engine) -> Engine:
 
 # ---- alerts ------------------------------------------------------------------------------------
 
+# Mediators' live pages learn of a new or answered alert at once: this process's feeds are woken
+# directly, the other app processes through PostgreSQL's NOTIFY (sent when the transaction commits).
+ALERTS_CHANNEL = "hub_alerts"
+alert_wakers: set = set()  # callables (thread-safe) run after an alert is stored or answered here
+
+
+def alerts_changed(conn) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"NOTIFY {ALERTS_CHANNEL}")
+    for wake in list(alert_wakers):
+        wake()
+
+
 def alert_state(row, now: float, repeat_s: float) -> tuple[str, int]:
     """(state, repeats): answered, or pending until `repeat_s` passes, then repeated every repeat_s."""
     if row.answered_at is not None:
@@ -341,8 +355,11 @@ def answer_alert(engine: Engine, alert_id: str, by: str, site: str | None) -> bo
     if site:
         cond.append(alerts.c.site == site)
     with engine.begin() as conn:
-        return conn.execute(update(alerts).where(and_(*cond))
+        done = conn.execute(update(alerts).where(and_(*cond))
                             .values(answered_at=time.time(), answered_by=by)).rowcount == 1
+        if done:
+            alerts_changed(conn)
+        return done
 
 
 # ---- accounts ------------------------------------------------------------------------------------

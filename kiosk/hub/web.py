@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.hub import signing
+from kiosk.hub import signing, store
 from kiosk.hub.store import MISSING, SOLVED, HubError, add_survey_answer, answer_alert, login, open_alerts
 from kiosk.hub.survey_text import survey_language, survey_words
 from kiosk.hub.web_auth import (PRE_COOKIE, SESSION_COOKIE, SESSION_S, cookie_flags, csrf_ok, csrf_token,
@@ -93,8 +95,10 @@ async def mediator_page(request: Request):
 
 
 class AlertFeed:
-    """One poller per app process: every mediator stream of the process shares one query every
-    POLL_S (instead of one per stream), and each stream keeps only its site's alerts."""
+    """One poller per app process: every mediator stream of the process shares one query (instead of
+    one per stream), and each stream keeps only its site's alerts. The query runs when an alert is
+    stored or answered (woken by this process, or by PostgreSQL's NOTIFY from another), and every
+    POLL_S anyway (repeats are a matter of time)."""
 
     POLL_S = 0.25
 
@@ -104,19 +108,47 @@ class AlertFeed:
         self.version = 0
         self.listeners = 0
         self._changed = asyncio.Event()
+        self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._notify_thread: threading.Thread | None = None
 
     def subscribe(self) -> None:
         self.listeners += 1
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._poll())
+            self._loop = asyncio.get_running_loop()
+            self._task = self._loop.create_task(self._poll())
+            store.alert_wakers.add(self.wake_threadsafe)
+            if self.engine.dialect.name == "postgresql" and self._notify_thread is None:
+                self._notify_thread = threading.Thread(target=self._listen, name="hub-alert-notify", daemon=True)
+                self._notify_thread.start()
 
     def unsubscribe(self) -> None:
         self.listeners -= 1
 
+    def wake_threadsafe(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake.set)
+
+    def _listen(self) -> None:
+        """LISTEN on a connection of its own; each NOTIFY from any app process wakes the poller."""
+        import psycopg  # noqa: PLC0415 — only on PostgreSQL
+
+        dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while True:
+            try:
+                with psycopg.connect(dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {store.ALERTS_CHANNEL}")
+                    for _ in conn.notifies():
+                        self.wake_threadsafe()
+            except Exception:  # noqa: BLE001 — database restart: the POLL_S poll covers the gap
+                time.sleep(1.0)
+
     async def _poll(self) -> None:
         last = None
         while self.listeners > 0:
+            self._wake.clear()
             try:
                 items = await run_in_threadpool(open_alerts, self.engine, None, self.repeat_s, 300, 5000)
             except Exception:  # noqa: BLE001 — database hiccup: keep the last list, try again
@@ -127,7 +159,11 @@ class AlertFeed:
                 self.version += 1
                 self._changed.set()
                 self._changed = asyncio.Event()
-            await asyncio.sleep(self.POLL_S)
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.POLL_S)
+            except asyncio.TimeoutError:
+                pass
+        store.alert_wakers.discard(self.wake_threadsafe)
 
     async def wait_change(self, version: int, timeout: float) -> None:
         if self.version == version:

@@ -215,5 +215,9 @@ def test_an_overloaded_hub_sheds_event_batches_with_retry_after(tmp_path, device
         assert response.status_code == 503 and response.headers["retry-after"] == "1"
         assert "busy" in response.json()["error"]
         assert requests.get(busy.url + "/healthz", timeout=5).status_code == 200
+        # a batch carrying a help request is examined even so (here: this kiosk is unknown to this hub)
+        urgent = signed_post(busy, device, "/api/v1/events", {"site": device["site"], "events": [session_event()]},
+                             headers={"X-Kiosk-Urgent": "1"})
+        assert urgent.status_code == 401
     finally:
         busy.stop()
