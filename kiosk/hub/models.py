@@ -36,6 +36,10 @@ kiosks = Table(
     Column("config_version", Integer),
     Column("config_status", String(16)),  # applied | refused
     Column("config_reasons", Text),
+    # what the kiosk did with the last content package it was offered (migration 0004)
+    Column("content_version", Integer),
+    Column("content_status", String(16)),  # applied | refused
+    Column("content_reasons", Text),
 )
 
 kiosk_configs = Table(
@@ -168,6 +172,15 @@ visio_advisors = Table(
     Column("seen_at", Float),  # the console's last poll: on duty while recent
 )
 
+# démarches content (migration 0004): packages of content files, for every kiosk or one site's
+content_packages = Table(
+    "content_packages", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=True),
+    Column("site", String(64), index=True),  # None: every site
+    Column("files", Text, nullable=False),  # JSON {"name.toml": "text"}, validated by each kiosk
+    Column("created_at", Float, nullable=False),
+)
+
 __all__ = ["metadata", "hub_meta", "kiosks", "kiosk_configs", "pairing_codes", "request_nonces", "event_keys",
            "session_counts", "faults", "alerts", "users", "login_failures", "survey_answers",
-           "visio_calls", "visio_advisors", "UniqueConstraint"]
+           "visio_calls", "visio_advisors", "content_packages", "UniqueConstraint"]
