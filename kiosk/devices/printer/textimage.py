@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from kiosk.core import bidi_text
+
 from .graphics import font_for
 
 RTL_LANGUAGES = frozenset({"ar"})
@@ -36,29 +38,21 @@ def _has_arabic(text: str) -> bool:
 
 
 def shaped(text: str) -> str:
-    """`text` (logical order) with Arabic letters in their joined forms; other text unchanged."""
-    return _reshaper().reshape(text) if _has_arabic(text) else text
-
-
-@lru_cache(maxsize=1)
-def _reshaper():
-    from arabic_reshaper import ArabicReshaper
-
-    # the vowel marks stay, as on screen: the content is vowelled for readers and for speech
-    return ArabicReshaper(configuration={"delete_harakat": False})
+    """`text` (logical order) with Arabic letters in their joined forms, vowel marks kept."""
+    return bidi_text.shape(text)
 
 
 def display_line(line: str, rtl: bool) -> str:
-    """One wrapped line (logical order) as drawn from left to right."""
-    if not rtl and not any(unicodedata.bidirectional(c) in ("R", "AL") for c in line):
+    """One wrapped line (logical order) as drawn from left to right: the screen's own reordering
+    (kiosk.core.bidi_text: quotes and brackets mirrored, a Latin name or address kept whole)."""
+    if not rtl and not bidi_text.has_rtl(line):
         return line
-    from bidi import algorithm, get_display
+    try:
+        return bidi_text.display_line(line, rtl)
+    except Exception:  # the mirroring algorithm fails on a few rare characters: order them plainly
+        from bidi import get_display
 
-    base = "R" if rtl else "L"
-    try:  # the pure-Python algorithm mirrors brackets and quotes (rule L4); the Rust one does not
-        return algorithm.get_display(shaped(line), base_dir=base)
-    except Exception:  # it fails on a few rare characters: order them without mirroring
-        return get_display(shaped(line), base_dir=base)
+        return get_display(shaped(line), base_dir="R" if rtl else "L")
 
 
 def wrap(text: str, width: float, measure) -> list[str]:
