@@ -24,6 +24,16 @@ class CallMediator(Effect):
 
 
 @dataclass(frozen=True)
+class StartVisio(Effect):
+    """A video call with an advisor of `partner` about `demarche` (the call page opens on top)."""
+
+    demarche: str
+    partner: str
+    help_level: str
+    language: str
+
+
+@dataclass(frozen=True)
 class LookChanged(Effect):
     """An accessibility setting changed: text, contrast, explore or language (restyle, redraw)."""
 

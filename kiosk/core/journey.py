@@ -41,6 +41,10 @@ class Journey:
         self.voice_output_available = True
         self.voice_input_available = False
         self.mediator_reachable = False   # the site's mediators get an alert (a hub is linked)
+        # partners whose advisors take video calls now (the app sets it from the hub when the kiosk
+        # has a camera, a microphone and the call browser); empty: the call is not offered
+        self.visio_partners: frozenset[str] = frozenset()
+        self.after_visio = False          # back from a call: the recap asks how the call went
         translator.set_language(default_language)
 
     # ---- events -------------------------------------------------------------------------------
@@ -98,6 +102,34 @@ class Journey:
         if demarche is None:
             raise ValueError(f"unknown démarche {demarche_id!r}")
         self._go("demarche", demarche=demarche_id, theme=demarche.theme, help_level=None, step=0)
+
+    def visio_partner(self) -> str | None:
+        """The chosen démarche's partner when its advisors take video calls now, else None."""
+        demarche = self.catalogue.demarches.get(self.session.demarche or "")
+        if demarche is None or demarche.video_partner not in self.visio_partners:
+            return None
+        return demarche.video_partner
+
+    def _on_advisor(self, _):
+        """"Parler à un conseiller": the video call when it can be offered, else the mediator."""
+        if self.visio_partner():
+            self._on_visio("")
+        else:
+            self._on_call("")
+
+    def _on_visio(self, _):
+        partner = self.visio_partner()
+        if partner is None:
+            raise ValueError("no video call can be offered here")
+        s = self.session
+        self.effects.append(fx.StartVisio(s.demarche, partner, s.help_level or "urgent", s.language))
+        self._go("visio")
+
+    def _on_visio_ended(self, _reason):
+        """The call window closed (any cause): back to the démarche's recap, which asks how it went."""
+        if self.screen_name == "visio":
+            self.after_visio = True
+            self._go("end")
 
     def _on_dont_know(self, _):
         self._call_mediator()
@@ -264,6 +296,7 @@ class Journey:
         self.translator.set_language(self.default_language)
         self.screen_name = "attract"
         self.farewell = False
+        self.after_visio = False
         self.effects.clear()
         self.effects.append(fx.SessionWiped())
 

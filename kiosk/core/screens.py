@@ -192,11 +192,24 @@ def mediator(j: "Journey") -> ScreenModel:
                                                  "first."),)))
     if j.site_text("mediator_hours"):
         blocks.append(Block("text", items=(j.site_text("mediator_hours"),)))
+    actions = [Action("back", _("Continue while waiting"), "arrow-left", "primary")]
+    if j.visio_partner():
+        actions.insert(0, Action("visio", _("Talk to an advisor by video now"), "video", "primary"))
     return ScreenModel(
         "mediator", title, blocks,
-        [Action("back", _("Continue while waiting"), "arrow-left", "primary")],
+        actions,
         [Action("end", _("Finish"), "circle-check", "nav")],
     )
+
+
+def visio(j: "Journey") -> ScreenModel:
+    """Under the call window while a video call is on (seen if the window is not full screen)."""
+    _ = j.translator.gettext
+    return ScreenModel(
+        "visio", _("Video call"),
+        [Block("text", items=(_("The call opens in a window on top of this screen. When the call "
+                                "ends, you come back here."),))],
+        [], [])
 
 
 def end(j: "Journey") -> ScreenModel:
@@ -212,7 +225,7 @@ def end(j: "Journey") -> ScreenModel:
         ]
     else:
         blocks.append(Block("notice", items=(_("Thank you for your visit."),)))
-    blocks.append(Block("heading", _("Did the kiosk help you?")))
+    blocks.append(Block("heading", _("How did the call go?") if j.after_visio else _("Did the kiosk help you?")))
     actions = [Action(f"face:{score}", _(label), icon, "face") for score, icon, label in FACES]
     row = [Action("back", _("Back"), "arrow-left", "nav")]
     if j.session.demarche:   # short words: four buttons share the bottom row
@@ -251,7 +264,7 @@ def mediator_panel(j: "Journey") -> ScreenModel:
 BUILDERS: dict[str, Callable[["Journey"], ScreenModel]] = {
     "attract": attract, "themes": themes, "demarches": demarches, "demarche": demarche,
     "guide": guide, "teach": teach, "mediator": mediator, "end": end, "feedback": feedback,
-    "search": search, "pin": pin, "mediator_panel": mediator_panel,
+    "search": search, "pin": pin, "mediator_panel": mediator_panel, "visio": visio,
 }
 SCREEN_NAMES = tuple(BUILDERS)
 

@@ -19,7 +19,7 @@ COMMAND_EVENTS = {
     "retour": "back",
     "repeter": "repeat",
     "aide": "call",
-    "conseiller": "call",    # a remote advisor by video is not offered yet: the mediator comes
+    "conseiller": "advisor",  # the video call when the partner's advisors take calls, else the mediator
     "imprimer": "print",
     "langue": "a11y:language",
     "texte-plus-grand": "a11y:text",
