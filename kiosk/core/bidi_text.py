@@ -112,8 +112,8 @@ def _break_word(word: str, width: float, measure: Measure) -> list[str]:
 
 def wrap(text: str, width: float | None, measure: Measure) -> list[str]:
     """Lines of `text` in logical order, each at most `width` wide by `measure` (a line's width
-    on screen). Breaks only between words, except a word wider
-    than a whole line; explicit line breaks are kept. `width` None: no wrapping."""
+    on screen). Breaks only between words, except a word wider than a whole line; explicit line
+    breaks are kept. `width` None: no wrapping."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         if width is None:
@@ -133,6 +133,30 @@ def wrap(text: str, width: float | None, measure: Measure) -> list[str]:
                 lines += full
         lines.append(line)
     return lines
+
+
+def too_wide_words(text: str, width: float | None, measure: Measure) -> bool:
+    """Whether a word of the text is wider than a whole line (it would be cut)."""
+    return width is not None and any(measure(word) > width for word in text.split())
+
+
+def abbreviate(word: str, width: float, measure: Measure) -> str:
+    """A word too wide for a line, shortened with a period to what fits ("недоступн."): the
+    full word is still what is said. A word of a right-to-left script is cut instead (no such
+    convention there)."""
+    if has_rtl(word):
+        return word
+    for end in range(len(word) - 1, 0, -1):
+        if measure(word[:end] + ".") <= width:
+            return word[:end] + "."
+    return word[:1]
+
+
+def abbreviate_too_wide(text: str, width: float, measure: Measure) -> str:
+    """The text with each word wider than a line abbreviated (spaces and line breaks kept)."""
+    return "\n".join(" ".join(abbreviate(w, width, measure) if measure(w) > width else w
+                              for w in line.split(" "))
+                     for line in text.split("\n"))
 
 
 def display_lines(text: str, width: float | None, measure: Measure,

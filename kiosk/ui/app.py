@@ -68,9 +68,16 @@ def _register_fonts() -> None:
     if (dejavu / "DejaVuSans.ttf").is_file():
         LabelBase.register("DejaVu", str(dejavu / "DejaVuSans.ttf"),
                            fn_bold=str(dejavu / "DejaVuSans-Bold.ttf"))
+        # a word too wide for its button is drawn in the condensed face (widgets/text.py;
+        # Debian's fonts-dejavu-extra), else abbreviated
+        condensed = "DejaVuSansCondensed" if (dejavu / "DejaVuSansCondensed.ttf").is_file() else "DejaVuSans"
+        LabelBase.register("DejaVuCondensed", str(dejavu / f"{condensed}.ttf"),
+                           fn_bold=str(dejavu / f"{condensed}-Bold.ttf"))
     else:   # without Debian's fonts-dejavu-core: Latin only, the other scripts show boxes
         log.warning("DejaVu Sans not found: Cyrillic and Turkish İ cannot be drawn")
         LabelBase.register("DejaVu", str(files / "AtkinsonHyperlegible-Regular.ttf"),
+                           fn_bold=str(files / "AtkinsonHyperlegible-Bold.ttf"))
+        LabelBase.register("DejaVuCondensed", str(files / "AtkinsonHyperlegible-Regular.ttf"),
                            fn_bold=str(files / "AtkinsonHyperlegible-Bold.ttf"))
 
 

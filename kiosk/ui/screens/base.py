@@ -74,11 +74,13 @@ class BaseScreen(Screen):
                                 for a in model.actions]
         self._nav_buttons = [self._button(a, nav) for a in model.nav]
         # one row; a long row (the languages of the first screen) wraps after 4 in portrait,
-        # after 3 with the largest text (whole words on each button)
+        # after 3 with the largest text, after 4 in landscape with the largest text (whole words
+        # on each button)
         from kivy.app import App
 
         largest = getattr(App.get_running_app(), "text_step", 0) == 2
-        nav.cols = max(1, min(len(model.nav), 8 if self.width > self.height else 3 if largest else 4))
+        landscape = self.width > self.height
+        nav.cols = max(1, min(len(model.nav), (4 if largest else 8) if landscape else 3 if largest else 4))
         self.ids.scroller.scroll_y = 1
         Clock.schedule_once(self._check_overflow, 0)
         Clock.schedule_once(self._check_overflow, 0.05)  # once more after the layout settled

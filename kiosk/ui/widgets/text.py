@@ -8,6 +8,9 @@ screen every text is drawn so (a Latin name alone, « 1. » ends with its period
 screen's language reads from right to left) "left" alignment means the right edge, and the
 other way round.
 
+A word wider than its line is never cut in two: the condensed face of the font, else the word
+abbreviated with a period (the whole word is still said).
+
 `Mirrored` lays out a layout's children as usual, then mirrors them left to right when `mirrored`
 is on: the first child of a row goes to the right, Back sits on the right of the navigation row,
 a button's pictogram on the right of its words.
@@ -21,9 +24,12 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
-from kiosk.core.bidi_text import display_lines, has_rtl
+from kiosk.core.bidi_text import (abbreviate_too_wide, display_lines, has_rtl, shape,
+                                  too_wide_words, wrap)
 
 _FLIP_ALIGN = {"left": "right", "right": "left"}
+# a narrower face of a text font, same letter height: for a word too wide for its button
+CONDENSED_FONTS = {"DejaVu": "DejaVuCondensed"}
 
 
 class KioskLabel(Label):
@@ -45,20 +51,48 @@ class KioskLabel(Label):
         core = self._label
         text = self.text
         core.options["halign"] = _FLIP_ALIGN.get(self.halign, self.halign) if self.rtl else self.halign
-        if text and (self.rtl or has_rtl(text)):
+        core.options["font_name"] = self.font_name   # the condensed face is chosen afresh
+        width = self._line_width()
+        right_to_left = bool(text) and (self.rtl or has_rtl(text))
+        lines = None
+        if text and width is not None and self.font_name != "Lucide":
             core.resolve_font_name()
-            width = self.text_size[0]
-            if width is not None:
-                pad = core.options["padding"]
-                width = max(1, width - pad[0] - pad[2])
+
+            def measure(s: str) -> float:
+                return core.get_extents(shape(s))[0]
+
+            if too_wide_words(text, width, measure):
+                text, lines = self._fit_words(text, width, measure)
+        if right_to_left:
             lines = display_lines(text, width, lambda s: core.get_extents(s)[0],
                                   rtl=True if self.rtl else None)
+        if lines is not None:
             core.text = "\n".join(lines)
             self._drawn = tuple(lines)
         else:
             core.text = text
             self._drawn = tuple(text.split("\n")) if text else ()
         super().texture_update(*largs)
+
+    def _line_width(self) -> float | None:
+        width = self.text_size[0]
+        if width is None:
+            return None
+        pad = self._label.options["padding"]
+        return max(1, width - pad[0] - pad[2])
+
+    def _fit_words(self, text: str, width: float, measure) -> tuple[str, list[str]]:
+        """A word wider than the line is never cut in two (Kivy would): the font's condensed
+        face is taken when it has one (same letter height), else the word is abbreviated with a
+        period. The label's text, and so what is said, stays whole."""
+        core = self._label
+        condensed = CONDENSED_FONTS.get(self.font_name)
+        if condensed:
+            core.options["font_name"] = condensed
+            core.resolve_font_name()
+        if too_wide_words(text, width, measure):
+            text = abbreviate_too_wide(text, width, measure)
+        return text, wrap(text, width, measure)
 
 
 class Mirrored:
