@@ -158,3 +158,59 @@ class VisioSession:
     def _phase(self) -> None:
         if self.on_phase is not None:
             self.on_phase(self.call)
+
+
+class KioskVisio:
+    """The app's glue: one VisioSession per call; what it says and its end are handed to the UI
+    thread through `post` (Clock.schedule_once on the kiosk). Speech and listening are paused
+    during the call (the call has its own sound) and resumed after.
+
+        visio = KioskVisio(device, post=..., say=speech.say, translate=lambda: translator.gettext,
+                           on_ended=lambda reason: ..., pause_audio=..., resume_audio=...)
+        visio.offered_partners(["CAF", "DGFiP"], "fr")  # worker thread: who takes calls now
+        visio.start("CAF", "aide-logement", "urgent", "fr")
+        visio.stop()                                     # the session is wiped: end the call
+    """
+
+    def __init__(self, device: dict, *, post: Callable[[Callable[[], None]], None], say: Callable[[str], None],
+                 translate: Callable[[], Callable[[str], str]], on_ended: Callable[[str], None],
+                 pause_audio: Callable[[], None] = lambda: None, resume_audio: Callable[[], None] = lambda: None,
+                 browser_factory: Callable[..., VisioBrowser] = VisioBrowser,
+                 camera_present: Callable[[], bool] | None = None):
+        self.device, self.post, self.say, self.translate = device, post, say, translate
+        self.on_ended, self.pause_audio, self.resume_audio = on_ended, pause_audio, resume_audio
+        self.browser_factory, self.camera_present = browser_factory, camera_present
+        self.session: VisioSession | None = None
+
+    def offered_partners(self, partners: list[str], language: str) -> frozenset[str]:
+        """The partners whose advisors can take a call now (blocking: call from a worker)."""
+        probe = VisioSession(self.device, on_say=lambda s: None, on_end=lambda c: None,
+                             camera_present=self.camera_present)
+        return frozenset(p for p in partners if probe.offer(p, language)[0])
+
+    @property
+    def active(self) -> bool:
+        return self.session is not None and not self.session.done.is_set()
+
+    def start(self, partner: str, demarche: str, help_level: str, language: str) -> None:
+        if self.active:
+            return
+        from kiosk.core.visio import say as sentences_text
+        self.pause_audio()
+
+        def said(sentences) -> None:
+            self.post(lambda: self.say(sentences_text(self.translate(), sentences)))
+
+        def ended(call) -> None:
+            def back() -> None:
+                self.resume_audio()
+                self.on_ended(call.end_reason or "citizen")
+            self.post(back)
+
+        self.session = VisioSession(self.device, on_say=said, on_end=ended, browser_factory=self.browser_factory,
+                                    camera_present=self.camera_present)
+        self.session.start(partner, demarche, help_level, language)
+
+    def stop(self) -> None:
+        if self.session is not None:
+            self.session.stop()

@@ -29,6 +29,7 @@ class EffectRunner:
         self.voice = None
         self.desk = None
         self.hub = None
+        self.visio = None      # kiosk.devices.visio_call.KioskVisio when the kiosk can make video calls
         self.mediator_calls: list[str] = []   # "urgent" / "help", for the panel and the tests
         self.on_session_wiped: list[Callable[[], None]] = []
 
@@ -73,6 +74,12 @@ class EffectRunner:
                     self.speech.say(model.speech())
                 else:
                     self.display.present_overlay(overlays.help_called(self._, notified))
+            case fx.StartVisio(demarche=demarche, partner=partner, help_level=level, language=language):
+                if self.visio is None:  # offered by mistake: back to the recap at once
+                    log.warning("visio: no call controller on this kiosk")
+                    self.run(self.journey.handle("visio-ended:browser"), self.journey.take_effects())
+                else:
+                    self.visio.start(partner, demarche, level, language)
             case fx.Repeat():
                 self.speech.repeat()
             case fx.Listen():

@@ -360,3 +360,35 @@ def test_the_advisor_browser_killed_mid_call_gives_the_citizen_a_sentence(world)
     expect(kiosk.page.locator("#call-status")).to_contain_text("coupée", timeout=30_000)
     kiosk.page.get_by_role("button", name="Raccrocher").click()
     assert kiosk.wait_end().end_reason == "citizen"
+
+
+def test_the_app_glue_pauses_speech_says_the_queue_in_french_and_returns(world):
+    from kiosk.core.i18n import Translator
+    from kiosk.devices.visio_call import KioskVisio
+    translator = Translator()
+    translator.set_language("fr")
+    events, said = [], []
+    browsers = []
+
+    def factory(on_exit):
+        browsers.append(VisioBrowser(runtime_dir=world["runtime"], extra_args=KIOSK_TEST_ARGS, on_exit=on_exit))
+        return browsers[-1]
+    visio = KioskVisio(world["device"], post=lambda fn: fn(), say=said.append,
+                       translate=lambda: translator.gettext, on_ended=lambda reason: events.append(reason),
+                       pause_audio=lambda: events.append("paused"), resume_audio=lambda: events.append("resumed"),
+                       browser_factory=factory)
+    assert visio.offered_partners([PARTNER, "DGFiP"], "fr") == frozenset({PARTNER})
+    visio.start(PARTNER, "caf-prime-activite", "urgent", "fr")
+    profile = wait_until(lambda: browsers and browsers[0].profile, 20, what="the call browser")
+    port_file = Path(profile) / "DevToolsActivePort"
+    port = wait_until(lambda: port_file.exists() and port_file.read_text().split("\n")[0], 20, what="its port")
+    cdp = world["p"].chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+    page = wait_until(lambda: next((pg for c in cdp.contexts for pg in c.pages if "/visio/c/" in pg.url), None),
+                      20, what="the call page")
+    page.get_by_role("button", name="Commencer").click()
+    wait_until(lambda: said, 15, what="the queue said")
+    assert said[0].startswith("Vous êtes"), said  # French, from the catalogue
+    page.get_by_role("button", name="Annuler l'appel").click()
+    wait_until(lambda: "resumed" in events, 20, what="the kiosk back")
+    assert events == ["paused", "resumed", "abandoned"]
+    assert not visio.active or visio.session.done.wait(10)
