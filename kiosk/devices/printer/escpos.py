@@ -72,6 +72,7 @@ class EscposPrinter:
         self.width_px = pixels if self.width_known else 384  # unknown width: assume 58 mm paper
         self.scale = int(uri.params.get("size", "2"))
         self.can_print_images = self.width_known and self.profile.supports("bitImageRaster")
+        self._warned_no_images = False
         self.cut_mode = uri.params.get("cut", "full")
         self.timeout = uri.number("timeout", 5.0)
         # A device file is write-only for most drivers: no status unless asked for.
@@ -93,9 +94,15 @@ class EscposPrinter:
               invert: bool = False) -> None:
         """Text as text where the code page has every letter, else as an image of the text."""
         size = max(1, min(size, self.scale)) if size > 1 else 1
-        if not prints_as_text(text + first, self.python_encoding) and self.can_print_images:
-            self._text_image(p, text, size, bold, align, language, lead, invert)
-            return
+        if not prints_as_text(text + first, self.python_encoding):
+            if self.can_print_images:
+                self._text_image(p, text, size, bold, align, language, lead, invert)
+                return
+            if not self._warned_no_images:
+                self._warned_no_images = True
+                log.warning("printer profile %s cannot print images: letters code page %s lacks are "
+                            "printed as '?' (choose the printer's real profile)", self.profile_name,
+                            self.codepage)
         cols = self.columns // size
         # GS ! n for every size, normal included, so no earlier size can linger.
         p.set(custom_size=True, width=size, height=size, bold=bold, align=align,
