@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from kiosk.core.bidi_text import display_line, display_lines, has_rtl, is_rtl_language, shape, wrap
+from kiosk.core.bidi_text import (abbreviate, abbreviate_too_wide, display_line, display_lines, has_rtl,
+                                  is_rtl_language, shape, too_wide_words, wrap)
 
 
 def width(text: str) -> float:
@@ -103,3 +104,13 @@ def test_a_long_arabic_paragraph_keeps_its_lines_in_reading_order():
     assert base_letters(lines[0]).endswith(base_letters(shape("مساعدة"))[::-1])
     assert "75011" in lines[-1] and "CAF" in "".join(lines)
     assert not any("11057" in line or "FAC" in line for line in lines)
+
+
+def test_a_word_too_wide_for_a_button_is_abbreviated_never_cut():
+    assert too_wide_words("Дослідження дотиком", 100, width)
+    assert not too_wide_words("Голос вимкнено", 100, width)
+    assert abbreviate("недоступний", 100, width) == "недоступн."
+    fitted = abbreviate_too_wide("Голос недоступний\nщо", 100, width)
+    assert fitted == "Голос недоступн.\nщо"
+    assert all(width(w) <= 100 for w in fitted.split())
+    assert abbreviate("مساعدةمساعدة", 50, width) == "مساعدةمساعدة", "Arabic is not abbreviated"
