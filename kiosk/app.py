@@ -6,6 +6,7 @@ import logging
 
 from kiosk import paths
 from kiosk.core.catalogue_cache import cached_catalogue
+from kiosk.core.content_update import active_content_dir
 from kiosk.core.config import Config
 from kiosk.core.stats import Stats
 
@@ -56,7 +57,8 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen, maxfps)
     from kiosk.ui.app import KioskApp
 
-    catalogue = cached_catalogue(paths.data_dir() / "cache")   # checked again when the content changes
+    # the hub's last accepted content if any, else the bundled one; checked again when it changes
+    catalogue = cached_catalogue(paths.data_dir() / "cache", active_content_dir(paths.data_dir()))
     stats = Stats(paths.data_dir() / "stats.sqlite3", set(catalogue.demarches),
                   set(config.languages["available"]))
     kwargs = {"stats": stats}

@@ -55,6 +55,12 @@ def register(sub) -> None:
     target.add_argument("--site", metavar="SITE")
     conf.set_defaults(func=set_config)
 
+    content = with_db(hub_sub.add_parser("set-content", help="offer the démarches content (a folder of .toml "
+                                                              "files) to every kiosk or one site's"))
+    content.add_argument("folder", help="themes.toml and one file per démarche (as assets/content)")
+    content.add_argument("--site", metavar="SITE", default=None, help="only this site's kiosks")
+    content.set_defaults(func=set_content)
+
     user = with_db(hub_sub.add_parser("add-user", help="add or update an account (password read from stdin)"))
     user.add_argument("name")
     user.add_argument("--role", required=True, choices=("admin", "mediator", "advisor"))
@@ -153,6 +159,29 @@ def add_user(args) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
+def set_content(args) -> int:
+    from pathlib import Path
+
+    from kiosk.core.catalogue import load_catalogue
+    from kiosk.hub.store import HubError, set_content as offer
+    folder = Path(args.folder)
+    catalogue = load_catalogue(folder)  # the same check the kiosks will make: catch mistakes before sending
+    if catalogue.problems or not catalogue.demarches:
+        for problem in catalogue.problems or [f"{folder}: no démarche found"]:
+            print(problem, file=sys.stderr)
+        print("Not sent: correct the content above (kiosk content check).", file=sys.stderr)
+        return 1
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.toml"))}
+    try:
+        version = offer(_engine(args), files, args.site)
+    except HubError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"content v{version} ({len(catalogue.demarches)} démarches) offered to "
+          + (f"the kiosks of {args.site}" if args.site else "every kiosk"))
     return 0
 
 

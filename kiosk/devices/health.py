@@ -383,9 +383,10 @@ def check_pin(config) -> Check:
 
 def check_content() -> Check:
     from kiosk.core.catalogue import load_catalogue
+    from kiosk.core.content_update import active_content_dir
 
     try:
-        catalogue = load_catalogue()
+        catalogue = load_catalogue(active_content_dir(paths.data_dir()))  # the hub's, when it sent one
     except Exception as exc:  # a broken content folder must be reported, not crash the doctor
         return Check("content", FAIL, N_("Content: cannot be loaded ({error}). Run \"kiosk content "
                                          "check\"."), {"error": exc.__class__.__name__})

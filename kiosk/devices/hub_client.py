@@ -196,6 +196,16 @@ class HubClient:
             raise HubUnavailable("The hub's config answer is malformed.")
         return data
 
+    def fetch_content(self, have: int) -> dict:
+        data = self.post("/api/v1/content", {"have": have}, read_timeout=max(self.timeout, 60))
+        if not isinstance(data.get("version"), int) or ("files" in data and not isinstance(data["files"], dict)):
+            raise HubUnavailable("The hub's content answer is malformed.")
+        return data
+
+    def report_content(self, version: int, applied: bool, reasons: list[str]) -> None:
+        self.post("/api/v1/content/report", {"version": version, "applied": applied,
+                                             "reasons": [r[:300] for r in reasons[:50]]})
+
     def report_config(self, version: int, applied: bool, reasons: list[str]) -> None:
         self.post("/api/v1/config/report", {"version": version, "applied": applied,
                                             "reasons": [r[:300] for r in reasons[:50]]})
@@ -236,7 +246,8 @@ class HubLink:
     def __init__(self, device: dict, outbox: Outbox, heartbeat_s: float = 60.0, version: str = "",
                  on_request: Callable[[float, float | None], None] | None = None, backoff_base: float = 1.0,
                  backoff_cap: float = 300.0, long_poll_s: float = 20.0,
-                 config_file: Path | None = None, config_check_s: float = 300.0):
+                 config_file: Path | None = None, config_check_s: float = 300.0,
+                 content_data_dir: Path | None = None):
         self.device = device
         self.outbox = outbox
         self.heartbeat_s = heartbeat_s
@@ -249,6 +260,8 @@ class HubLink:
         self.on_config_applied: Callable[[Path, object], None] | None = None
         self.config_file = Path(config_file) if config_file else None
         self.config_check_s = config_check_s
+        self.content_data_dir = Path(content_data_dir) if content_data_dir else None
+        self.on_content_applied: Callable[[Path], None] | None = None
         self._device_state = {"printer": "unknown", "voice": "unknown", "microphone": "unknown"}
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
@@ -279,6 +292,7 @@ class HubLink:
         source = getattr(config, "source", "")
         if source and Path(source).is_file():
             kwargs.setdefault("config_file", Path(source))
+        kwargs.setdefault("content_data_dir", Path(data_dir))
         return cls(device, Outbox(Path(data_dir) / "outbox.sqlite3"), **kwargs)
 
     # ---- called by the kiosk (any thread; never blocks on the network) ----
@@ -404,16 +418,19 @@ class HubLink:
         next_config = time.monotonic()
         try:
             while not self._stop.is_set():
-                if self.config_file and time.monotonic() >= next_config:
+                if (self.config_file or self.content_data_dir) and time.monotonic() >= next_config:
                     next_config = time.monotonic() + self.config_check_s
-                    self._check_config(client)
+                    if self.config_file:
+                        self._check_config(client)
+                    if self.content_data_dir:
+                        self._check_content(client)
                 if self.heartbeat_s and time.monotonic() >= next_beat:
                     self._heartbeat()
                     next_beat = time.monotonic() + self.heartbeat_s
                 batch = self.outbox.peek(BATCH_SIZE)
                 if not batch:
                     self._wake_sender.clear()
-                    deadlines = [t for t, on in ((next_beat, self.heartbeat_s), (next_config, self.config_file)) if on]
+                    deadlines = [t for t, on in ((next_beat, self.heartbeat_s), (next_config, self.config_file or self.content_data_dir)) if on]
                     self._wake_sender.wait(max(0.05, min(deadlines) - time.monotonic()) if deadlines else None)
                     continue
                 try:
@@ -496,6 +513,35 @@ class HubLink:
                 self.on_config_applied(self.config_file, config)
             except Exception:  # noqa: BLE001
                 log.exception("on_config_applied failed")
+
+    def _check_content(self, client: HubClient) -> None:
+        """Fetch newer démarches content; the kiosk's own validator decides (kiosk/core/content_update.py);
+        report what was done, with the reasons of a refusal, to the hub."""
+        from kiosk.core import content_update
+
+        known = content_update.versions(self.content_data_dir)
+        try:
+            offer = client.fetch_content(max(known.values()))
+        except (HubUnavailable, HubRefused):
+            return
+        if "files" not in offer or offer["version"] <= max(known.values()):
+            return
+        version = offer["version"]
+        try:
+            reasons = content_update.apply_package(self.content_data_dir, version, offer["files"])
+        except OSError as exc:
+            reasons = [f"content v{version}: cannot be written ({exc.strerror or exc})"]
+        if reasons:
+            log.warning("content from the hub refused (%d problem(s)); the current one stays", len(reasons))
+        try:
+            client.report_content(version, not reasons, reasons)
+        except (HubUnavailable, HubRefused):
+            pass
+        if not reasons and self.on_content_applied:
+            try:
+                self.on_content_applied(content_update.active_content_dir(self.content_data_dir))
+            except Exception:  # noqa: BLE001
+                log.exception("on_content_applied failed")
 
     def _apply_config(self, text: str) -> None:
         target = self.config_file

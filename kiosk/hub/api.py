@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub import signing
 from kiosk.hub.protocol import (MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch,
                                 parse_config_query, parse_config_report)
-from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, enrol, ingest, ingest_pg_batch,
-                             kiosk_auth, pg_one_statement, remember_nonce, report_config)
+from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, content_for, enrol, ingest,
+                             ingest_pg_batch, kiosk_auth, pg_one_statement, remember_nonce, report_config,
+                             report_content)
 
 router = APIRouter()
 
@@ -244,4 +245,27 @@ async def api_config_report(request: Request):
     except HubError as exc:
         return refuse(exc.status, exc.message)
     await run_in_threadpool(report_config, request.app.state.engine, kiosk.id, version, applied, reasons)
+    return JSONResponse({"recorded": True})
+
+
+@router.post("/api/v1/content")
+async def api_content(request: Request):
+    """The newest démarches content for this kiosk: {"version": n, "files": {...}}; else {"version": have}."""
+    try:
+        kiosk, have = await _signed(request, parse_config_query)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    offer = await run_in_threadpool(content_for, request.app.state.engine, kiosk, have)
+    if offer is None:
+        return JSONResponse({"version": have})
+    return JSONResponse({"version": offer[0], "files": offer[1]})
+
+
+@router.post("/api/v1/content/report")
+async def api_content_report(request: Request):
+    try:
+        kiosk, (version, applied, reasons) = await _signed(request, parse_config_report)
+    except HubError as exc:
+        return refuse(exc.status, exc.message)
+    await run_in_threadpool(report_content, request.app.state.engine, kiosk.id, version, applied, reasons)
     return JSONResponse({"recorded": True})

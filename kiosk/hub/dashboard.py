@@ -85,7 +85,7 @@ def fleet(engine: Engine) -> list[dict]:
                     "voice": r.voice or "—", "microphone": r.microphone or "—",
                     "backlog": "—" if r.backlog is None else r.backlog,
                     "faults": ", ".join(sorted(by_kiosk.get(r.id, []))) or "aucune",
-                    "config": _config_text(r)})
+                    "config": _config_text(r), "content": _content_text(r)})
     return out
 
 
@@ -95,6 +95,14 @@ def _config_text(row) -> str:
     if row.config_status == "applied":
         return f"v{row.config_version} appliquée"
     return f"v{row.config_version} refusée : {row.config_reasons or 'sans raison donnée'}"
+
+
+def _content_text(row) -> str:
+    if row.content_version is None:
+        return "celui de la borne"
+    if row.content_status == "applied":
+        return f"v{row.content_version} appliqué"
+    return f"v{row.content_version} refusé : {row.content_reasons or 'sans raison donnée'}"
 
 
 def _ago(now: float, then: float | None) -> str:

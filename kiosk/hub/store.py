@@ -6,6 +6,7 @@ Functions take an Engine and plain values, so the web app, the CLI and the tests
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kiosk.hub.models import (alerts, event_keys, faults, kiosk_configs, kiosks, login_failures, pairing_codes,
-                              request_nonces, session_counts, survey_answers, users)
+from kiosk.hub.models import (alerts, content_packages, event_keys, faults, kiosk_configs, kiosks, login_failures,
+                              pairing_codes, request_nonces, session_counts, survey_answers, users)
 
 ROLES = ("admin", "mediator", "advisor")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -471,3 +472,36 @@ def report_config(engine: Engine, kiosk_id: str, version: int, applied: bool, re
         conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(
             config_version=version, config_status="applied" if applied else "refused",
             config_reasons="\n".join(reasons)[:4000] or None))
+
+
+# ---- démarches content ----------------------------------------------------------------------------
+
+MAX_CONTENT_BYTES = 8 * 1024 * 1024
+
+
+def set_content(engine: Engine, files: dict[str, str], site: str | None = None) -> int:
+    """Offer a content package (every démarche file and themes.toml) to every kiosk, or one site's;
+    returns its version. Each kiosk validates it with its own rules before use (report_content)."""
+    body = json.dumps(files, ensure_ascii=False, sort_keys=True)
+    if len(body.encode()) > MAX_CONTENT_BYTES:
+        raise HubError(413, f"The content is larger than {MAX_CONTENT_BYTES} bytes.")
+    with engine.begin() as conn:
+        return conn.execute(insert(content_packages).values(site=site, files=body, created_at=time.time())
+                            .returning(content_packages.c.version)).scalar_one()
+
+
+def content_for(engine: Engine, kiosk: "KioskAuth", have: int) -> tuple[int, dict] | None:
+    """The newest package meant for this kiosk's site (or every site), when newer than `have`."""
+    with engine.begin() as conn:
+        row = conn.execute(select(content_packages.c.version, content_packages.c.files)
+                           .where(or_(content_packages.c.site.is_(None), content_packages.c.site == kiosk.site),
+                                  content_packages.c.version > have)
+                           .order_by(content_packages.c.version.desc()).limit(1)).first()
+    return (row.version, json.loads(row.files)) if row else None
+
+
+def report_content(engine: Engine, kiosk_id: str, version: int, applied: bool, reasons: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(
+            content_version=version, content_status="applied" if applied else "refused",
+            content_reasons="\n".join(reasons)[:4000] or None))

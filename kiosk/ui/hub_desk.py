@@ -61,6 +61,8 @@ class HubDesk:
             lambda _dt: self._unanswered(alert_id), 0)
         link.on_config_applied = lambda _path, _config: Clock.schedule_once(
             lambda _dt: setattr(self, "config_changed", True), 0)
+        link.on_content_applied = lambda _dir: Clock.schedule_once(  # the démarches: same restart path
+            lambda _dt: setattr(self, "config_changed", True), 0)
         link.start()
         self.journey.mediator_reachable = True
         Clock.schedule_interval(self._send_device_state, HEARTBEAT_STATE_SECONDS)
@@ -101,7 +103,7 @@ class HubDesk:
                 self.link.forget_help(alert)
         self._alerts.clear()
         if self.config_changed:
-            log.info("a newer configuration from the hub is applied: the kiosk restarts")
+            log.info("a newer configuration or content from the hub is applied: the kiosk restarts")
             self.config_changed = False
             self.restart()
 

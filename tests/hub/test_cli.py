@@ -87,3 +87,18 @@ def test_hub_link_opens_only_when_enrolled(tmp_path):
         assert link.survey_url("retraite", "fr").startswith("http://127.0.0.1:9/s/")
     finally:
         link.close()
+
+
+def test_set_content_checks_the_folder_before_offering_it(tmp_path):
+    import shutil
+
+    from kiosk import paths
+    data = tmp_path / "hub"
+    folder = tmp_path / "content"
+    shutil.copytree(paths.CONTENT_DIR, folder)
+    offered = kiosk("hub", "set-content", str(folder), "--site", "fs-lens", "--data-dir", str(data))
+    assert offered.returncode == 0, offered.stderr
+    assert "content v1 (35 démarches) offered to the kiosks of fs-lens" in offered.stdout
+    (folder / "aah.toml").write_text("title = [broken", encoding="utf-8")
+    refused = kiosk("hub", "set-content", str(folder), "--data-dir", str(data))
+    assert refused.returncode == 1 and "aah.toml" in refused.stderr and "Not sent" in refused.stderr
