@@ -64,6 +64,7 @@ def general_screens(catalogue, lang: str):
     yield "help-nobody-told", overlays.help_called(_, False)
     yield "mediator-coming", overlays.mediator_coming(_)
     yield "help-unanswered", overlays.help_unanswered(_, "9 h à 17 h")
+    yield "print-choice", overlays.print_choice(_)
     yield "attract-farewell", journey.handle("finish")
     if lang != journey.session.language:
         journey.set_language(lang)
