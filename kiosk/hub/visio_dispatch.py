@@ -25,6 +25,7 @@ MAX_WAIT_S = 45 * 60.0    # a waiting call older than this is ended ("timeout")
 MAX_CALL_S = 60 * 60.0    # a call lasting longer than this is ended ("timeout")
 DEFAULT_CALL_S = 8 * 60.0  # a call's length before any call was measured
 RECENT_CALLS = 20
+FREE_ADVISOR_WAIT_S = 30   # a free advisor sees the call at their next look at the console
 OPEN_STATES = ("consent", "waiting", "taken")
 END_REASONS = ("citizen", "advisor", "abandoned", "declined", "dropped", "timeout", "no_media")
 OUTCOMES = ("solved", "follow_up", "redirected", "not_solved")  # the advisor's optional outcome code
@@ -166,13 +167,24 @@ def call_status(engine: Engine, call_id: str, seen: bool = True) -> dict:
         ahead = conn.execute(select(func.count()).select_from(visio_calls).where(
             visio_calls.c.partner == row.partner, visio_calls.c.language == row.language,
             visio_calls.c.state == "waiting", visio_calls.c.queued_at < row.queued_at)).scalar_one()
+        busy = conn.execute(select(func.count()).select_from(visio_calls).where(
+            visio_calls.c.partner == row.partner, visio_calls.c.state == "taken")).scalar_one()
     on_duty = advisors_on_duty(engine, row.partner, row.language, now)
     position = ahead + 1
     status.update(position=position, on_duty=on_duty, waited_s=round(now - row.queued_at),
-                  # the advisors are, on average, half-way through a call when one asks
-                  wait_s=None if on_duty == 0 else
-                  round((math.ceil(position / on_duty) - 0.5) * recent_call_s(engine, row.partner)))
+                  wait_s=estimated_wait_s(position, on_duty, busy, recent_call_s(engine, row.partner)))
     return status
+
+
+def estimated_wait_s(position: int, on_duty: int, busy: int, call_s: float) -> int | None:
+    """None while no advisor is on duty. A free advisor takes the next calls almost at once; after
+    them, the advisors in a call are, on average, half-way through it."""
+    if on_duty == 0:
+        return None
+    free = max(0, on_duty - busy)
+    if position <= free:
+        return FREE_ADVISOR_WAIT_S
+    return round((math.ceil((position - free) / on_duty) - 0.5) * call_s)
 
 
 # ---- the advisor's side --------------------------------------------------------------------------

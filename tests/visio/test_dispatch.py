@@ -79,10 +79,18 @@ def test_position_and_wait_follow_the_queue_and_the_advisors_on_duty(engine):
     d.advisor_seen(engine, advisor(engine))
     status = d.call_status(engine, second)
     assert status["on_duty"] == 1
-    assert status["wait_s"] == round(1.5 * d.DEFAULT_CALL_S)
+    assert d.call_status(engine, first)["wait_s"] == d.FREE_ADVISOR_WAIT_S  # a free advisor: next
+    assert status["wait_s"] == round(0.5 * d.DEFAULT_CALL_S)  # then half a call on average
     d.advisor_seen(engine, advisor(engine, "conseil-caf-en"))
-    assert d.call_status(engine, second)["wait_s"] == round(0.5 * d.DEFAULT_CALL_S)
+    assert d.call_status(engine, second)["wait_s"] == d.FREE_ADVISOR_WAIT_S
     assert d.call_status(engine, first)["position"] == 1
+
+
+def test_the_estimate_counts_advisors_already_in_a_call():
+    assert d.estimated_wait_s(1, 0, 0, 300) is None
+    assert d.estimated_wait_s(1, 1, 1, 300) == 150
+    assert d.estimated_wait_s(3, 2, 1, 300) == 150  # one free takes n°1; n°2 and n°3 wait half a call
+    assert d.estimated_wait_s(4, 2, 2, 300) == 450
 
 
 def test_languages_make_separate_queues(engine):
