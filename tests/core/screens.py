@@ -11,7 +11,8 @@ SITE = {"name": "France Services de Test", "opening_hours": "9 h à 17 h",
 
 
 def fresh(catalogue, lang: str, site=SITE) -> Journey:
-    journey = Journey(catalogue, Translator(), site=site)
+    # French and English as in the other core tests, plus the language under test
+    journey = Journey(catalogue, Translator(), site=site, languages=tuple(dict.fromkeys(("fr", "en", lang))))
     if lang != journey.session.language:
         journey.set_language(lang)
     return journey
