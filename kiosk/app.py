@@ -68,7 +68,7 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
         kwargs["print_service_factory"] = lambda: open_print_service(config)
         kwargs["speaker"] = open_speaker(config)
         if config.devices["voice_input"]:
-            kwargs["listener_factory"] = lambda: open_listener(config)
+            kwargs["listener_factory"] = lambda language: open_listener(config, language)
         kwargs["hub_factory"] = lambda: open_hub_link(config)
     return KioskApp(config, catalogue, **kwargs)
 
@@ -105,8 +105,8 @@ def open_hub_link(config: Config):
     return HubLink.open(config)
 
 
-def open_listener(config: Config):
-    """The offline recogniser for the default language (slow: call it off the UI thread)."""
+def open_listener(config: Config, language: str | None = None):
+    """The offline recogniser for a language, the default one if None (slow: off the UI thread)."""
     from kiosk.devices.listener import Listener
 
-    return Listener.open(config.languages["default"])
+    return Listener.open(language or config.languages["default"])

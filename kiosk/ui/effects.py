@@ -52,10 +52,14 @@ class EffectRunner:
                 self.speech.reset_for_new_session()
                 for forget in self.on_session_wiped:
                     forget()
+                if self.voice is not None:
+                    self.voice.follow_language(self.journey.session.language)
                 self.restyle()
             case fx.LookChanged(what=what):
                 if what == "language":
                     self.display.overlay.hide()   # the picker closes on the language chosen
+                    if self.voice is not None:
+                        self.voice.follow_language(self.journey.session.language)
                 self.restyle()
             case fx.VoiceChanged(on=on, rate=rate):
                 self.speech.set_rate(rate)

@@ -34,6 +34,9 @@ class VoiceInput:
         self.matcher = None
         self.loading = False
         self.partial = ""
+        self.language = default_language    # the language of `listener` and `matcher`
+        self._factory = None                # factory(language) -> Listener, slow: off the UI thread
+        self._loaded: dict[str, tuple] = {}  # language -> (listener, matcher), the default and one more
 
     @property
     def _(self):
@@ -44,21 +47,52 @@ class VoiceInput:
         return self.listener is not None and self.listener.available
 
     def open_in_background(self, factory) -> None:
-        """Load the model off the UI thread (it takes seconds); attach when ready."""
+        """Load the default language's model off the UI thread (it takes seconds); attach when ready.
+        `factory(language)` opens a Listener for that language's model."""
+        self._factory = factory
+        self._load(self.default_language)
+
+    def _load(self, language: str) -> None:
         self.loading = True
 
         def work():
             from kiosk.core.search import matcher_for  # one matcher, shared with the typed search
 
             try:
-                listener = factory()
-                matcher = matcher_for(self.default_language)
+                listener = self._factory(language)
+                matcher = matcher_for(language)
             except Exception as exc:
                 log.warning("voice input off: %s", exc.__class__.__name__)
                 Clock.schedule_once(lambda _dt: setattr(self, "loading", False), 0)
                 return
-            Clock.schedule_once(lambda _dt: self.attach(listener, matcher), 0)
-        threading.Thread(target=work, name="listener-open", daemon=True).start()
+            Clock.schedule_once(lambda _dt: self._loaded_in_background(language, listener, matcher), 0)
+        threading.Thread(target=work, name=f"listener-open-{language}", daemon=True).start()
+
+    def _loaded_in_background(self, language: str, listener, matcher) -> None:
+        self._loaded[language] = (listener, matcher)
+        for other in [lang for lang in self._loaded if lang not in (self.default_language, language)]:
+            del self._loaded[other]  # one model besides the default's: they weigh 50 to 150 MB each
+        if language == self.language:
+            self.attach(listener, matcher)
+        else:
+            self.loading = False
+
+    def follow_language(self, language: str) -> None:
+        """The session's language changed: listen with that language's model where one exists
+        (loaded in the background the first time); elsewhere the Speak button says voice input is
+        not available in this language and offers touch."""
+        from kiosk.devices.voice_models import voice_status
+
+        if language == self.language or self._factory is None:
+            return
+        self.stop()
+        self.language = language
+        if language in self._loaded:
+            self.listener, self.matcher = self._loaded[language]
+        else:
+            self.listener, self.matcher = None, None
+            if voice_status(language) == "ready":
+                self._load(language)
 
     def attach(self, listener, matcher=None) -> None:
         """Use this listener (and matcher); loading the matcher here blocks for ~0.3 s."""
@@ -67,10 +101,11 @@ class VoiceInput:
         self.loading = False
         self.listener = listener
         listener.mute = self.speech.mute  # no speech over the person while the microphone is open
-        self.matcher = matcher or self.matcher or matcher_for(self.default_language)
+        self.matcher = matcher or self.matcher or matcher_for(self.language)
         if not listener.available:
             self.faults.append(f"voice input: {listener.unavailable_reason}")
-        self.journey.voice_input_available = listener.available
+        if self.language == self.default_language:  # the Speak button stays in every language
+            self.journey.voice_input_available = listener.available
         self.display.refresh_bar()
 
     # ---- listening ---------------------------------------------------------------------------
@@ -123,7 +158,11 @@ class VoiceInput:
         if language in self.journey.languages:
             self.send(f"language:{language}")
             return
-        decision = self.matcher.decide(text, only=voice_commands.allowed_ids(self.journey))
+        matcher = self.matcher
+        if matcher is None or self.language != self.journey.session.language:
+            from kiosk.core.search import matcher_for
+            matcher = matcher_for(self.journey.session.language)
+        decision = matcher.decide(text, only=voice_commands.allowed_ids(self.journey))
         if decision.status == SURE and not confirm:
             self._act(decision.candidates[0].id)
             return

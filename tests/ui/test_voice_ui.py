@@ -95,3 +95,57 @@ def test_out_of_scope_is_not_guessed(kiosk):
     kiosk.pump(3)
     assert app.display.overlay.name == "voice-retry"
     assert kiosk.screen_name == "themes"
+
+
+def test_voice_input_follows_the_language_on_screen(kiosk, korean_listener, tmp_path):
+    """Spanish has a model here (the Korean one installed under es/, as an installer would place it):
+    choosing Español loads it off the UI thread and the Spanish matcher understands; Romanian has no
+    small model: Speak stays, and says that voice input is not available; a new citizen gets French."""
+    import os
+
+    from kiosk.devices import voice_models
+    from kiosk.devices.listener import Listener
+    app = kiosk.app
+    model = Path(korean_listener.model_path)
+    installed = voice_models.model_path("es")
+    installed.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(model, installed)
+    opened = []
+
+    def factory(language):
+        opened.append(language)
+        return Listener(model, lang=language, source_factory=korean_listener._source_factory)
+    try:
+        app.voice._factory = factory
+        app.voice.attach(korean_listener)
+        app.voice._loaded["fr"] = (korean_listener, app.voice.matcher)
+        kiosk.pump(2)
+        kiosk.tap("languages")
+        kiosk.tap("language:es")
+        assert _wait(kiosk, lambda: app.voice.language == "es" and app.voice.available)
+        assert opened == ["es"] and app.voice.listener is not korean_listener
+        assert app.voice.listener.lang == "es"
+        app.voice.understand("perdí mi tarjeta vital")
+        kiosk.pump(3)
+        assert kiosk.screen_name == "demarche" and app.journey.session.demarche == "carte-vitale"
+
+        kiosk.tap("languages")
+        kiosk.tap("language:ro")
+        assert app.voice.language == "ro" and not app.voice.available and opened == ["es"]
+        assert "listen" in [b.action_id for b in app.display.bar_buttons]
+        kiosk.tap("listen")
+        assert app.display.overlay.name == "message"
+        assert "Voice input is not available" not in kiosk.visible_texts()  # said in Romanian
+        app.display.hide_overlay()
+
+        app.end_session("abandoned")
+        kiosk.pump(3)
+        assert app.voice.language == "fr" and app.voice.listener is korean_listener
+    finally:
+        installed.unlink()
+        app.voice._factory = None
+        app.voice._loaded.clear()
+        app.voice.language = "fr"
+        app.voice.listener = None
+        app.journey.voice_input_available = False
+        app.display.refresh_bar()
