@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.hub import visio_dispatch as dispatch
 from kiosk.hub import visio_janus as janus
+from kiosk.hub.visio_external import external_url, frame_origins
 from kiosk.hub.api import _signed, refuse
 from kiosk.hub.protocol import ProtocolError, is_ident
 from kiosk.hub.store import HubError
@@ -35,7 +36,8 @@ def page_headers() -> dict:
     ws = janus.janus_ws_url()
     return {"content-security-policy":
             f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            f"connect-src 'self' {ws}; media-src 'self' blob: mediastream:; frame-ancestors 'none'",
+            f"connect-src 'self' {ws}; media-src 'self' blob: mediastream:; frame-ancestors 'none'"
+            + (f"; frame-src {' '.join(frame_origins())}" if frame_origins() else ""),
             "cache-control": "no-store"}
 
 
@@ -95,6 +97,8 @@ async def api_offer(request: Request):
     except HubError as exc:
         return refuse(exc.status, exc.message)
     engine = request.app.state.engine
+    if external_url(partner, "x"):  # the partner's own service: its page says whether someone answers
+        return {"on_duty": 1, "media_server": True, "available": True, "external": True}
     on_duty = await run_in_threadpool(dispatch.advisors_on_duty, engine, partner, language)
     alive = await run_in_threadpool(janus.janus_alive)
     return {"on_duty": on_duty, "media_server": alive, "available": bool(on_duty and alive)}
@@ -182,6 +186,9 @@ async def call_start(request: Request, token: str):
     row = await _page_call(request, token)
     if row is None:
         return JSONResponse({"error": "This call is over."}, status_code=404)
+    if external_url(row.partner, row.id):
+        await run_in_threadpool(dispatch.connect_external, request.app.state.engine, row.id)
+        return {"external": True}
     await run_in_threadpool(dispatch.queue_call, request.app.state.engine, row.id)
     return {"queued": True}
 
@@ -194,7 +201,9 @@ async def call_state(request: Request, token: str):
     engine = request.app.state.engine
     await run_in_threadpool(sweep_and_free, engine)
     status = await run_in_threadpool(dispatch.call_status, engine, row.id)
-    if status["state"] == "taken":
+    if status["state"] == "taken" and external_url(row.partner, row.id):
+        status.update(external=external_url(row.partner, row.id))
+    elif status["state"] == "taken":
         row = await run_in_threadpool(dispatch.call_by_id, engine, row.id)
         status.update(room=row.room, pin=row.room_pin, server=janus.janus_ws_url())
     return JSONResponse(status, headers={"cache-control": "no-store"})

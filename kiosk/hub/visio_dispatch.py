@@ -113,6 +113,16 @@ def queue_call(engine: Engine, call_id: str) -> bool:
     return bool(done)
 
 
+def connect_external(engine: Engine, call_id: str) -> bool:
+    """The citizen said "Commencer" to a partner with its own video service: no queue here, the
+    call is under way at once (the partner's page does its own waiting)."""
+    now = time.time()
+    with engine.begin() as conn:
+        done = conn.execute(update(visio_calls).where(visio_calls.c.id == call_id, visio_calls.c.state == "consent")
+                            .values(state="taken", queued_at=now, taken_at=now, seen_at=now)).rowcount
+    return bool(done)
+
+
 def end_call(engine: Engine, call_id: str, reason: str, outcome: str | None = None):
     """End an open call (first ending wins); the row as it was, to destroy its room. None if already ended."""
     if reason not in END_REASONS:

@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import time
 from pathlib import Path
 
@@ -41,15 +42,44 @@ def assert_accessible(page, what: str) -> None:
     assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
+PARTNER_PAGE = b"""<!doctype html><html lang="fr"><title>Visio du partenaire</title>
+<video id="me" muted playsinline></video><p id="state">attente</p>
+<script>
+navigator.mediaDevices.getUserMedia({video: true, audio: true}).then(function (s) {
+  document.getElementById("me").srcObject = s; document.getElementById("me").play();
+  document.getElementById("state").textContent = "camera ok";
+}, function (e) { document.getElementById("state").textContent = "refus " + e.name; });
+</script></html>"""
+
+
+class PartnerPage(BaseHTTPRequestHandler):
+    """A partner's own video service, reduced to what the kiosk relies on: a page using the camera."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("content-type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(PARTNER_PAGE)
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     assert in_private_network(), "run through tests/visio/test_private_network.py"
     assert os.path.ismount("/etc/chromium"), "the managed policy must go to a private /etc/chromium"
     set_hub_env()
+    partner_site = ThreadingHTTPServer(("127.0.0.1", 0), PartnerPage)
+    threading.Thread(target=partner_site.serve_forever, daemon=True).start()
+    partner_origin = f"http://127.0.0.1:{partner_site.server_address[1]}"
     janus = Janus(tmp_path_factory.mktemp("janus")).start()
     folder = tmp_path_factory.mktemp("hub")
-    hub = HubProcess(f"sqlite:///{folder / 'hub.sqlite3'}", folder, env=hub_env()).start()
+    env = {**hub_env(), "KIOSK_HUB_VISIO_PARTNER_URLS": json.dumps({"DGFiP": partner_origin + "/r/{room}"})}
+    hub = HubProcess(f"sqlite:///{folder / 'hub.sqlite3'}", folder, env=env).start()
     policy = managed_policy(origin_of(hub.url))
+    policy["VideoCaptureAllowedUrls"].append(partner_origin)  # the partner's own visio, in a frame
+    policy["AudioCaptureAllowedUrls"].append(partner_origin)
     policy["DeveloperToolsAvailability"] = 1  # the test reads the kiosk page through the debugging port
     (POLICY_DIR / POLICY_FILE).write_text(json.dumps(policy))
     add_user(hub.engine, "conseil-caf", "advisor", PASSWORD)
@@ -70,6 +100,7 @@ def world(tmp_path_factory):
         advisor_browser.close()
     hub.stop()
     janus.stop()
+    partner_site.shutdown()
 
 
 class Kiosk:
@@ -99,8 +130,8 @@ class Kiosk:
         self.ended_wall_ms = time.time() * 1000
         self.ended.set()
 
-    def start(self, demarche: str = "caf-prime-activite"):
-        self.call = self.session.start(PARTNER, demarche, "urgent", "fr")
+    def start(self, demarche: str = "caf-prime-activite", partner: str = PARTNER):
+        self.call = self.session.start(partner, demarche, "urgent", "fr")
         browser = wait_until(lambda: self.browsers and self.browsers[0].profile, 20, what="the kiosk's browser")
         port_file = Path(browser) / "DevToolsActivePort"
         port = wait_until(lambda: port_file.exists() and port_file.read_text().split("\n")[0], 20,
@@ -392,3 +423,21 @@ def test_the_app_glue_pauses_speech_says_the_queue_in_french_and_returns(world):
     wait_until(lambda: "resumed" in events, 20, what="the kiosk back")
     assert events == ["paused", "resumed", "abandoned"]
     assert not visio.active or visio.session.done.wait(10)
+
+
+def test_a_partner_with_its_own_visio_is_framed_with_the_same_consent_and_return(world):
+    hub = world["hub"]
+    kiosk = Kiosk(world).start(demarche="impots-declaration", partner="DGFiP")
+    page = kiosk.page
+    expect(page.get_by_role("button", name="Commencer")).to_be_enabled(timeout=15_000)
+    page.get_by_role("button", name="Commencer").click()
+    frame = page.frame_locator("#external")
+    expect(frame.locator("#state")).to_have_text("camera ok", timeout=20_000)  # granted by the policy
+    expect(page.get_by_role("button", name="Raccrocher")).to_be_visible()
+    page.screenshot(path="/tmp/visio-partner-own.png")
+    profile = kiosk.profile
+    page.get_by_role("button", name="Raccrocher").click()
+    assert kiosk.wait_end().end_reason == "citizen"
+    assert not profile.exists()
+    row = visio_dispatch.call_by_id(hub.engine, kiosk.call.call_id)
+    assert row.partner == "DGFiP" and row.advisor_id is None and row.end_reason == "citizen"

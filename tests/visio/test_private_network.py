@@ -16,7 +16,7 @@ import pytest
 from tests.visio.private_network import ROOT, command, foreign_packets, read_capture
 
 HERE = Path(__file__).resolve().parent
-MODULES = {"inside_spike.py": 1, "inside_calls.py": 9}
+MODULES = {"inside_spike.py": 1, "inside_calls.py": 10}
 
 
 def run_inside(module: str, pcap: Path, timeout: float = 600) -> tuple[str, list[str]]:

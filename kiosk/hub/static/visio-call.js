@@ -71,6 +71,19 @@
     });
   }
 
+  function showExternal(url) {
+    // the partner's own video service, in a frame under our big "Raccrocher"
+    joining = true;
+    stopPreview();
+    show("call");
+    $("videos").hidden = true;
+    document.querySelector("#call .rtt").hidden = true;
+    document.querySelector("#call .volume").hidden = true;  // the partner's page has its own
+    $("external").src = url;
+    $("external").hidden = false;
+    $("call-status").textContent = "L'appel s'ouvre avec le service du partenaire.";
+  }
+
   function poll() {
     fetch(base + "/state", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (s.state === "ended") {
@@ -78,6 +91,8 @@
       } else if (s.state === "waiting" && state === "waiting") {
         $("position").textContent = waitingText(s);
         $("long-wait").hidden = !(s.waited_s >= LONG_WAIT_S);
+      } else if (s.state === "taken" && !joining && s.external) {
+        showExternal(s.external);
       } else if (s.state === "taken" && !joining) {
         joinRoom(s);
       }
