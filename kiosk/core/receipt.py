@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.i18n import N_, translations
+from kiosk.core.partners import partner_name
 from kiosk.core.screen import sentence
 
 # Unambiguous characters only: no 0/O, 1/I/L, 2/Z, 5/S, 8/B — easy to read out to a mediator.
@@ -244,7 +245,7 @@ def build_receipt(demarche, config, language: str = "fr", now: datetime | None =
         mediator_hours=site_text(config, "mediator_hours", lang)[0],
         demarche_id=demarche.id,
         title=text.title,
-        partner=demarche.partner,
+        partner=partner_name(translations(lang).gettext, demarche.partner),
         pictogram=demarche.pictogram,
         documents=tuple(text.documents),
         steps=tuple(text.steps),

@@ -285,3 +285,16 @@ def test_cups_prints_every_script(cups_server, catalogue, config, language, tmp_
     differing = sum(1 for x, y in zip(a.getdata(), b.getdata()) if abs(x - y) > 96) / (a.width * a.height)
     dark = sum(1 for v in b.getdata() if v < 128) / (b.width * b.height)
     assert differing < 0.008 and dark > 0.02, (differing, dark)   # letters lost: 1.5 % and more
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_partner_is_named_as_on_screen(catalogue, config, language):
+    """Not the content's code ("Interieur", "DGFiP"): the name the citizen meets, in their language."""
+    from kiosk.core.i18n import Translator
+    from kiosk.core.partners import partner_name
+
+    for demarche in catalogue.demarches.values():
+        receipt = receipt_in(catalogue, config, language, demarche=demarche.id)
+        assert receipt.partner == partner_name(Translator(language).gettext, demarche.partner)
+    passport = receipt_in(catalogue, config, language, demarche="passeport")
+    assert passport.partner != "ANTS" and "ANTS" in passport.partner
