@@ -1,7 +1,10 @@
 """Thermal receipt printers through python-escpos: network (9100), USB, serial, device file.
 
-Text is printed as text in a confirmed code page (CP858 by default: é è à ç €; œ becomes "oe"),
-with images only for the pictogram and, on printers without native QR, the QR codes.
+Text is printed as text in a confirmed code page (CP858 by default: é è à ç €; œ becomes "oe").
+A paragraph with a letter the code page lacks (Arabic, Cyrillic, Turkish ş, Romanian ț…) is
+printed as an image of the text instead (GS v 0), drawn in a font that has its letters and as
+big as printed text, never as question marks. Other images: the pictogram and, on printers
+without native QR, the QR codes.
 The whole job is first rendered into bytes with python-escpos' Dummy printer (fast, and a
 rendering problem never leaves half a ticket), then sent in one write through the real
 python-escpos transport. Before and after the job the printer is asked for its real-time

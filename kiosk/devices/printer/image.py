@@ -1,7 +1,8 @@
 """The receipt as a thermal-paper-width PNG: what the ESC/POS printer would print, for the preview.
 
-Width is the printer profile's dot width (576 dots for 80 mm paper at 203 dpi); text sizes
-match the thermal output (double size body text: a 48-dot cell, about 6 mm).
+Width is the printer profile's dot width (576 dots for 80 mm paper at 203 dpi). Each block is
+drawn in its language's font and direction (kiosk.devices.printer.textimage): Arabic right to
+left, right-aligned; a bilingual receipt's « En français : » white on black.
 """
 
 from __future__ import annotations
