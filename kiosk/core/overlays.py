@@ -87,11 +87,12 @@ def no_printer(_: Translate) -> ScreenModel:
 
 def print_choice(_: Translate) -> ScreenModel:
     """Before printing in a language other than French: French too, so that the staff of the
-    agency can read the paper. A plain choice, said like every other."""
+    agency can read the paper. A plain choice, said like every other; not a yes/no question
+    (a spoken "yes" closes a card)."""
     return localised(ScreenModel(
         "print-choice", _("Print the summary"),
-        [Block("text", items=(_("Do you also want it in French? Then the staff of the office can "
-                                "read it too."),))],
+        [Block("text", items=(_("The staff of the office read French. Your paper can be in French "
+                                "too."),))],
         [Action("print:bilingual", _("Also print in French"), "languages", "primary",
                 _("Your language, then French")),
          Action("print:single", _("Only in my language"), "printer", "normal"),
