@@ -266,6 +266,7 @@ class HubLink:
         self._stop = threading.Event()
         self._wake_sender = threading.Event()
         self._wake_watcher = threading.Event()
+        self._urgent = threading.Event()
         self._lock = threading.Lock()
         self._alerts: dict[str, tuple[str, int]] = {}  # alert id -> (state, repeats) last seen
         self._answered: set[str] = set()
@@ -307,6 +308,7 @@ class HubLink:
 
     def close(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        self._urgent.set()
         self._wake_sender.set()
         self._wake_watcher.set()
         for thread in self._threads:
@@ -396,8 +398,19 @@ class HubLink:
 
     def _put(self, kind: str, data: dict) -> str | None:
         key = self.outbox.put(kind, data)
+        if kind in URGENT:
+            self._urgent.set()
         self._wake_sender.set()
         return key
+
+    def _pause(self, seconds: float) -> None:
+        """Back off before the next try, unless a help request or a fault comes in meanwhile: a
+        person is waiting, and a busy hub never sheds such a batch."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            if self._urgent.wait(min(0.5, max(0.0, deadline - time.monotonic()))):
+                self._urgent.clear()
+                return
 
     def _contact(self, ok: bool, error: str = "") -> None:
         self._connected = ok
@@ -451,10 +464,10 @@ class HubLink:
                     self.failed_requests += 1
                     self._contact(False, f"The hub cannot be reached: {exc}")
                     if exc.retry_after is not None:  # a busy hub said when: come back then, spread out
-                        self._stop.wait(exc.retry_after * random.uniform(1.0, 2.0))
+                        self._pause(exc.retry_after * random.uniform(1.0, 2.0))
                         continue
                 failures += 1
-                self._stop.wait(backoff_delay(failures, self.backoff_base, self.backoff_cap))
+                self._pause(backoff_delay(failures, self.backoff_base, self.backoff_cap))
         finally:
             client.close()
 

@@ -66,6 +66,7 @@ class HubMiddleware:
         self.app = app
         self.in_flight = 0
         self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64"))
+        self.retry_after = os.environ.get("KIOSK_HUB_RETRY_AFTER", "1")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -76,7 +77,7 @@ class HubMiddleware:
             # than queue here and make every request slow; a batch carrying a help request or a fault
             # is never shed: a person is waiting
             response = JSONResponse({"error": "The hub is busy: try again shortly."}, status_code=503,
-                                    headers={"Retry-After": "1"})
+                                    headers={"Retry-After": self.retry_after})
             return await response(scope, receive, send)
         self.in_flight += 1
         try:

@@ -303,3 +303,30 @@ def test_a_busy_hub_is_retried_when_it_says_not_with_a_growing_backoff(hub, host
         hostile.mode = "pass"
         link.close()
     assert total_sessions(hub, device["kiosk_id"]) == 1
+
+
+def test_a_help_request_does_not_wait_out_a_busy_hubs_backoff(tmp_path):
+    """A busy hub sheds counters and says "come back in 30 s"; a help request written meanwhile goes
+    at once, ahead of the counters, and the busy hub takes it (a person is waiting)."""
+    from sqlalchemy import create_engine
+
+    from tests.hub.conftest import HubProcess
+    busy = HubProcess(f"sqlite:///{tmp_path / 'busy.sqlite3'}", tmp_path,
+                      env={"KIOSK_HUB_MAX_IN_FLIGHT": "0", "KIOSK_HUB_RETRY_AFTER": "30"})
+    busy.start()
+    device = enrolled_device(busy, site="fs-busy")
+    link = make_link(device, tmp_path)
+    link.start()
+    try:
+        link.record_session("impots", "guide", "done", 4, "fr")
+        wait_until(lambda: link.failed_requests >= 1, 10, what="the counters shed with Retry-After: 30")
+        alert_id = link.request_help("impots", "urgent")
+        wait_until(lambda: link.help_status(alert_id) in ("delivered", "repeated"), 10,
+                   what="the help request, well before the 30 s the hub asked for")
+        engine = create_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+        with engine.begin() as conn:
+            assert conn.execute(select(func.count()).select_from(alerts)).scalar_one() == 1
+        engine.dispose()
+    finally:
+        link.close()
+        busy.stop()
