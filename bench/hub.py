@@ -64,7 +64,7 @@ def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float
         time.sleep(0.1)
     interval = 1.0 / (rate * len(links))
     t0 = time.time()
-    next_event, next_alert, i = t0, t0 + alert_every * random.random(), 0
+    next_event, next_alert, i = t0, float("inf") if alert_every <= 0 else t0 + alert_every * random.random(), 0
     demarches = ("carte-identite", "retraite", "impots", "caf-logement", "france-travail")
     while time.time() < t0 + seconds:
         now = time.time()
@@ -97,6 +97,52 @@ def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float
                  "drained": drained, "backlog": backlog, "alerts": alerts, "failed": failed})
 
 
+def _cpu_seconds(pids) -> dict[int, float]:
+    """{pid: user+system CPU seconds so far} (processes gone are left out)."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings; a process started in between counts from zero."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def _pids(args: list[str]) -> list[int]:
+    out = subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def _alerting_kiosk(device: dict, folder: str, every: float, seconds: float, start_at: float, alerts_q,
+                    done) -> None:
+    """One kiosk as a real one runs (its own process, one link, normal priority) asking for help now
+    and then while the simulated fleet loads the hub: its alerts are the ones timed to the mediator."""
+    from kiosk.core.outbox import Outbox
+    from kiosk.devices.hub_client import HubLink
+
+    link = HubLink(device, Outbox(Path(folder) / "alerting-kiosk.sqlite3"), heartbeat_s=60, version="bench")
+    link.start()
+    while time.time() < start_at + 4:
+        time.sleep(0.05)
+    end = time.time() + seconds
+    while time.time() < end:
+        alert_id = link.request_help("carte-identite", "urgent")
+        alerts_q.put((alert_id, time.time()))
+        time.sleep(every)
+    link.flush()
+    deadline = time.time() + 30
+    while time.time() < deadline and link.outbox.size():
+        time.sleep(0.1)
+    link.close(timeout=2)
+    done.put(True)
+
+
 def _sse_reader(url: str, session, seen: dict, stop: threading.Event) -> None:
     with session.get(url + "/mediator/events", stream=True, timeout=(5, 600)) as stream:
         for line in stream.iter_lines(decode_unicode=True):
@@ -115,7 +161,8 @@ def run(argv: list[str]) -> dict:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn app processes")
     parser.add_argument("--rate", type=float, default=2.0, help="sessions per kiosk per second")
     parser.add_argument("--client-procs", type=int, default=2, help="processes simulating the kiosks")
-    parser.add_argument("--alert-every", type=float, default=2.0, help="seconds between help requests, per process")
+    parser.add_argument("--alert-every", type=float, default=1.0,
+                        help="seconds between help requests of the alerting kiosk (a real one, in its own process)")
     args = parser.parse_args(argv)
 
     import requests
@@ -154,6 +201,8 @@ def run(argv: list[str]) -> dict:
             time.sleep(0.1)
 
         devices = []
+        _, code = add_kiosk(engine, "Borne qui appelle", "site-alerts")
+        alerting = enrol(hub_url, code, work / "device-alerting.json")
         for n in range(args.kiosks):
             _, code = add_kiosk(engine, f"Borne {n + 1}", f"site-{n // 2}")
             devices.append(enrol(hub_url, code, work / f"device-{n}.json"))
@@ -167,6 +216,7 @@ def run(argv: list[str]) -> dict:
         stop = threading.Event()
         threading.Thread(target=_sse_reader, args=(hub_url, mediator, seen, stop), daemon=True).start()
 
+        cpu_before = (_cpu_seconds(_pids(["-g", str(hub.pid)])), _cpu_seconds(_pids(["-u", "postgres"])))
         ctx = mp.get_context("spawn")
         results, alerts_q = ctx.Queue(), ctx.Queue()
         start_at = time.time() + 3 + args.kiosks / 200
@@ -174,10 +224,18 @@ def run(argv: list[str]) -> dict:
         for p in range(args.client_procs):
             share = devices[p::args.client_procs]
             proc = ctx.Process(target=_kiosk_process, args=(share, str(work), args.rate, args.seconds,
-                                                             args.alert_every, start_at, results, alerts_q))
+                                                             0, start_at, results, alerts_q))
             proc.start()
             procs.append(proc)
-        reports = [results.get(timeout=args.seconds + 300) for _ in procs]
+        alert_done = ctx.Queue()
+        alerter = ctx.Process(target=_alerting_kiosk, args=(alerting, str(work), args.alert_every,
+                                                            args.seconds - 5, start_at, alerts_q, alert_done))
+        alerter.start()
+        procs.append(alerter)
+        reports = [results.get(timeout=args.seconds + 300) for _ in procs[:-1]]
+        alert_done.get(timeout=args.seconds + 120)
+        cpu_hub = _cpu_used(cpu_before[0], _cpu_seconds(_pids(["-g", str(hub.pid)])))
+        cpu_db = _cpu_used(cpu_before[1], _cpu_seconds(_pids(["-u", "postgres"])))
         for proc in procs:
             proc.join(30)
         raised = []
@@ -223,6 +281,10 @@ def run(argv: list[str]) -> dict:
             "backlog_left": sum(r["backlog"] for r in reports),
             "failed_or_shed_requests": sum(r["failed"] for r in reports),
             "database": "postgresql",
+            # CPU per request over the whole run (warm-up and drain included): what one core can serve
+            "hub_cpu_ms_per_request": round(cpu_hub * 1000 / max(1, len(samples)), 3),
+            "db_cpu_ms_per_request": round(cpu_db * 1000 / max(1, len(samples)), 3),
+            "requests_per_core_s": round(len(samples) / max(1e-9, cpu_hub + cpu_db)),
         }
     finally:
         if hub is not None and hub.poll() is None:
