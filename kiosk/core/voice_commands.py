@@ -29,6 +29,12 @@ COMMAND_EVENTS = {
 }
 
 
+# On a card that asks something, "yes" and "no" answer it instead of closing it.
+CARD_ANSWERS = {
+    "print-choice": {"oui": "print:bilingual", "imprimer": "print:bilingual", "non": "print:single"},
+}
+
+
 def allowed_ids(journey: "Journey") -> set[str]:
     """The ids the matcher may answer now: every démarche, and the commands that make sense."""
     ids = set(journey.catalogue.demarches) | set(COMMAND_EVENTS)
@@ -37,8 +43,11 @@ def allowed_ids(journey: "Journey") -> set[str]:
     return ids
 
 
-def events_for(journey: "Journey", intent_id: str) -> list[str]:
-    """The events that carry out `intent_id` from where the journey is."""
+def events_for(journey: "Journey", intent_id: str, card: str | None = None) -> list[str]:
+    """The events that carry out `intent_id` from where the journey is (`card`: the card that was
+    up when the person spoke, if any)."""
+    if intent_id in CARD_ANSWERS.get(card or "", {}):
+        return [CARD_ANSWERS[card][intent_id]]
     if intent_id in journey.catalogue.demarches:
         start = ["start"] if journey.screen_name == "attract" else []
         return start + [f"demarche:{intent_id}"]

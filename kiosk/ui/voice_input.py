@@ -35,6 +35,7 @@ class VoiceInput:
         self.loading = False
         self.partial = ""
         self.language = default_language    # the language of `listener` and `matcher`
+        self.card_before: str | None = None
         self._factory = None                # factory(language) -> Listener, slow: off the UI thread
         self._loaded: dict[str, tuple] = {}  # language -> (listener, matcher), the default and one more
 
@@ -119,6 +120,7 @@ class VoiceInput:
             self.stop()
             return
         self.partial = ""
+        self.card_before = self.display.overlay_name  # a card asking something gets the answer
         try:
             self.listener.listen(
                 on_partial=lambda text: Clock.schedule_once(lambda _dt: self._on_partial(text), 0),
@@ -179,5 +181,6 @@ class VoiceInput:
         self._act(intent_id)
 
     def _act(self, intent_id: str) -> None:
-        for event in voice_commands.events_for(self.journey, intent_id):
+        card, self.card_before = self.card_before, None
+        for event in voice_commands.events_for(self.journey, intent_id, card):
             self.send(event)

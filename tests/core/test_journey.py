@@ -470,3 +470,14 @@ def test_farewell_disappears_on_next_start(make_journey):
 
 def _bar_action(journey, action_id):
     return next(a for a in journey.accessibility_bar() if a.id == action_id)
+
+
+def test_a_spoken_yes_answers_the_print_choice_card_instead_of_closing_it(catalogue):
+    from kiosk.core import voice_commands
+    from kiosk.core.i18n import Translator
+    from kiosk.core.journey import Journey
+    journey = Journey(catalogue, Translator(), languages=("fr", "en"))
+    assert voice_commands.events_for(journey, "oui", "print-choice") == ["print:bilingual"]
+    assert voice_commands.events_for(journey, "non", "print-choice") == ["print:single"]
+    assert voice_commands.events_for(journey, "oui", "help-called") == ["dismiss"]
+    assert voice_commands.events_for(journey, "oui") == ["dismiss"]
