@@ -27,6 +27,7 @@ def representative_stops(example: str = "carte-vitale") -> list[tuple[str, list[
         ("search", ["start", "search", "key:c", "key:a", "key:r", "key:t", "key:e"]),
         ("overlay-help", ["start", "call"]),
         ("overlay-timeout", ["start", "@timeout"]),
+        ("overlay-print", to_demarche + ["print"]),  # the card "French too?" outside French
         ("pin", ["staff:open"]),
         ("mediator-panel", ["staff:open", "@pin"]),
     ]
