@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.screenmanager import Screen
 
 from kiosk.core.screen import ScreenModel
-from kiosk.ui.widgets.content import build_block
+from kiosk.ui.widgets.content import ShownBlocks
 from kiosk.ui.widgets.controls import KioskButton, TileButton, release_buttons, take_button
 from kiosk.ui.widgets.tree import ancestors, discard_children
 
@@ -39,6 +39,7 @@ class BaseScreen(Screen):
     _nav_buttons: list = []
 
     _actions_moved_in = False   # this render: the fixed choices went into the body (no room)
+    _blocks: ShownBlocks | None = None   # the body's block views, kept while shown again
 
     def on_size(self, *_):
         self.side_by_side = self.width > self.height and not self._actions_in_body()
@@ -58,14 +59,18 @@ class BaseScreen(Screen):
         self.scroll_up_label, self.scroll_down_label = model.scroll_up, model.scroll_down
         body, actions, nav = self.ids.body, self.actions_grid, self.ids.nav
         release_buttons(self._action_buttons + self._nav_buttons)
-        for box in (body, actions, nav):
+        for box in (actions, nav):
             discard_children(box)
         if actions.parent is not None:
             actions.parent.remove_widget(actions)
         self._actions_moved_in = False
         self.on_size()
-        for block in model.blocks:
-            body.add_widget(build_block(block))
+        if self._blocks is None:
+            self._blocks = ShownBlocks()
+        from kivy.app import App
+
+        app = App.get_running_app()
+        self._blocks.show(body, model.blocks, app.journey.session.language if app else "")
         if self.actions_in_body:
             self.ids.body_box.add_widget(actions, index=1)  # above the spacer
         else:

@@ -8,16 +8,16 @@ does lives in kiosk/ui/mediator_desk.py.
 from __future__ import annotations
 
 from kivy.properties import ListProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.core import device_health as core
 from kiosk.ui.screens.base import BaseScreen
 from kiosk.ui.widgets.controls import icon_glyph
+from kiosk.ui.widgets.text import MirrorBox
 
 ICONS = {core.OK: "circle-check", core.PROBLEM: "triangle-alert", core.CHECKING: "hourglass"}
 
 
-class HealthLineView(BoxLayout):
+class HealthLineView(MirrorBox):
     """One device line: pictogram, marker word, sentence. `bg_color` is read by the audit."""
 
     status = StringProperty(core.OK)
