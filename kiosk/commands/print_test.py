@@ -12,7 +12,10 @@ def register(sub) -> None:
     p.add_argument("--printer", metavar="URI",
                    help="printer address (default: devices.printer from the config), e.g. escpos+tcp://HOST:9100")
     p.add_argument("--demarche", metavar="ID", default=None, help="démarche id (default: the first one)")
-    p.add_argument("--lang", choices=("fr", "en"), default=None, help="receipt language (default: languages.default)")
+    p.add_argument("--lang", choices=("fr", "en", "ar", "es", "pt", "tr", "ro", "uk"), default=None,
+                   help="receipt language (default: languages.default)")
+    p.add_argument("--bilingual", action="store_true",
+                   help="the language chosen, then French (as a citizen can ask for it)")
     p.set_defaults(func=run)
 
 
@@ -41,7 +44,8 @@ def run(args) -> int:
     print(f"printer: {uri} ({printer.kind})")
     status = printer.status()
     print(f"status before: {status.describe()}")
-    receipt = build_receipt(demarche, config, args.lang or config.languages["default"])
+    language = args.lang or config.languages["default"]
+    receipt = build_receipt(demarche, config, language, bilingual=args.bilingual and language != "fr")
     result = printer.print_receipt(receipt, f"test-{receipt.reference}")
     if result.ok:
         print(f"printed: {demarche.id} ({result.output}) in {result.duration * 1000:.0f} ms")

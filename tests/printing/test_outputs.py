@@ -79,6 +79,13 @@ def test_print_test_command(printer_emulator, capsys):
     assert kiosk_main(["print-test", "--printer", emu.uri, "--demarche", "nope"]) == 1
     assert "unknown démarche" in capsys.readouterr().out
 
+    # an admin checks Arabic (with French) on the real printer: the Arabic goes as raster images
+    emu_ar = printer_emulator("ok")
+    assert kiosk_main(["print-test", "--printer", emu_ar.uri + "?timeout=1", "--demarche", "carte-vitale",
+                       "--lang", "ar", "--bilingual"]) == 0
+    job = b"".join(emu_ar.jobs)
+    assert job.count(b"\x1dv0") > 5 and "Carte Vitale".encode() in job
+
 
 def test_none_printer_is_a_fault_with_the_qr_alternative(receipt):
     result = open_printer("none").print_receipt(receipt, "z")
