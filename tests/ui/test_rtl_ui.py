@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from kiosk.core.bidi_text import has_rtl, shape
+from kiosk.core.bidi_text import display_line, has_rtl, shape
 from kiosk.ui.keys import LEFT as KEY_LEFT, TAB as KEY_TAB
 
 pytestmark = [pytest.mark.ui]
@@ -27,6 +27,11 @@ def ink_columns(label) -> tuple[int, int, int]:
     columns = [x for x in range(width)
                if any(pixels[(y * width + x) * 4 + 3] > 40 for y in range(0, height, 2))]
     return columns[0], columns[-1], width
+
+
+def kivy_lines(label) -> list[str]:
+    """The lines Kivy laid out in the label's texture."""
+    return ["".join(word.text for word in line.words) for line in label._label._cached_lines]
 
 
 def letters(text: str) -> str:
@@ -74,8 +79,7 @@ def test_a_long_paragraph_wraps_in_reading_order(arabic):
     assert last_word in letters(last_line) and last_word not in letters(first_line)
     assert letters(first_line).index(first_word) > len(letters(first_line)) // 2, \
         "the first word is drawn on the right"
-    core = label._label
-    assert len(core._cached_lines) == len(label.drawn_lines), "Kivy did not wrap the lines again"
+    assert kivy_lines(label) == label.drawn_lines, "Kivy did not wrap the lines again"
     assert label.texture_size[0] <= label.width + 1
     assert "carte Vitale" in first_line + "".join(label.drawn_lines), "Latin names unreversed"
 
@@ -153,3 +157,30 @@ def test_back_to_french_the_layout_reads_left_to_right(kiosk):
     assert kiosk.button("back").x < kiosk.button("end").x
     bar = kiosk.app.display.bar_buttons
     assert bar[0].x < bar[1].x
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_ukrainian_bar_words_are_never_cut_at_the_largest_text(kiosk, size):
+    from kiosk.ui.widgets.text import KioskLabel   # Kivy only once the app is made
+
+    choose_language(kiosk, "uk")
+    kiosk.tap("a11y:text")
+    kiosk.tap("a11y:text")
+    assert kiosk.app.text_step == 2
+    kiosk.resize(*size)
+    kiosk.pump(4)
+    bar = kiosk.app.display.bar
+    labels = [w for w in bar.walk(restrict=True) if isinstance(w, KioskLabel) and w.text
+              and w.font_name != "Lucide" and w.opacity]
+    languages = [w for b in kiosk.visible_buttons() if b.action_id.startswith("language:")
+                 for w in b.walk(restrict=True) if isinstance(w, KioskLabel) and w.text
+                 and w.font_name != "Lucide"]
+    assert len(labels) >= 10 and len(languages) == 8
+    for label in labels + languages:
+        words = label.text.split()
+        words += [display_line(w) for w in words]   # a word in Arabic letters, as drawn
+        for line in kivy_lines(label):
+            for token in line.split():
+                assert token in words or (token.endswith(".") and
+                                          any(w.startswith(token[:-1]) for w in words)), \
+                    f"{label.text!r} drawn as {kivy_lines(label)!r}"

@@ -4,9 +4,8 @@
 tests and the audit read); what it draws is worked out here: in a text with Arabic letters, the
 lines are wrapped in reading order with the real font at the real size, then each line is joined
 and reordered for display (kiosk.core.bidi_text) and aligned to the right. On a right-to-left
-screen every text is drawn so (a Latin name alone, « 1. » ends with its period on the left). With `rtl` on (the
-screen's language reads from right to left) "left" alignment means the right edge, and the
-other way round.
+screen every text is drawn so (a Latin name alone too: « 1. » ends with its period on the
+left), and "left" alignment means the right edge, and the other way round.
 
 A word wider than its line is never cut in two: the condensed face of the font, else the word
 abbreviated with a period (the whole word is still said).
