@@ -320,6 +320,14 @@ class Journey:
             return value.get(self.session.language) or value.get("fr", "")
         return value
 
+    def site_text_in_french(self, key: str) -> bool:
+        """True when site_text(key) is the French text standing in for the language on screen."""
+        value = self.site.get(key, "")
+        language = self.session.language
+        if language == "fr" or not value:
+            return False
+        return not (isinstance(value, dict) and value.get(language))
+
     def screen(self) -> ScreenModel:
         return screens.build(self)
 

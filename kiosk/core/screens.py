@@ -67,7 +67,7 @@ def attract(j: "Journey") -> ScreenModel:
                                "language with the buttons at the top."),)),
     ]
     if j.site_text("name"):
-        blocks.append(Block("text", items=(j.site_text("name"), j.site_text("opening_hours"))))
+        blocks.append(Block("text", items=site_items(j, "name", "opening_hours")))
     # every language by its own name, on the first screen, for who does not read French
     languages = [Action(f"language:{code}", language_name(code), "check" if code == j.session.language
                         else "", "nav", lang=code) for code in j.languages] if len(j.languages) > 1 else []
@@ -191,7 +191,7 @@ def mediator(j: "Journey") -> ScreenModel:
             blocks.append(Block("text", items=(_("Say that it is urgent: the mediator helps you "
                                                  "first."),)))
     if j.site_text("mediator_hours"):
-        blocks.append(Block("text", items=(j.site_text("mediator_hours"),)))
+        blocks.append(Block("text", items=site_items(j, "mediator_hours")))
     actions = [Action("back", _("Continue while waiting"), "arrow-left", "primary")]
     if j.visio_partner():
         actions.insert(0, Action("visio", _("Talk to an advisor by video now"), "video", "primary"))
@@ -267,6 +267,14 @@ BUILDERS: dict[str, Callable[["Journey"], ScreenModel]] = {
     "search": search, "pin": pin, "mediator_panel": mediator_panel, "visio": visio,
 }
 SCREEN_NAMES = tuple(BUILDERS)
+
+
+def site_items(j: "Journey", *keys: str) -> tuple[str, ...]:
+    """The site's texts in the language on screen; where the config has only French, said so first."""
+    texts = tuple(j.site_text(k) for k in keys if j.site_text(k))
+    if any(j.site_text_in_french(k) for k in keys):
+        return (j.translator.gettext("In French:"), *texts)
+    return texts
 
 
 def accessibility_bar(j: "Journey") -> list[Action]:

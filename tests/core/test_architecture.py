@@ -77,9 +77,14 @@ def test_core_imports_no_kivy():
 LANGUAGE_CODES = {"fr", "en", "ar", "es", "pt", "tr", "ro", "uk"}
 
 
+def _is_sentence(text: str) -> bool:
+    """Two words or more of two letters or more ("Votre avis", not the key captions "É È À")."""
+    return sum(1 for word in text.split() if sum(ch.isalpha() for ch in word) >= 2) >= 2
+
+
 def _has_sentence(node: ast.AST) -> bool:
-    """A string with a space in it, directly or inside a nested dict, list or tuple literal."""
-    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and " " in n.value.strip()
+    """A sentence, directly or inside a nested dict, list or tuple literal."""
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and _is_sentence(n.value)
                for n in ast.walk(node))
 
 

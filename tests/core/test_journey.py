@@ -481,3 +481,19 @@ def test_a_spoken_yes_answers_the_print_choice_card_instead_of_closing_it(catalo
     assert voice_commands.events_for(journey, "non", "print-choice") == ["print:single"]
     assert voice_commands.events_for(journey, "oui", "help-called") == ["dismiss"]
     assert voice_commands.events_for(journey, "oui") == ["dismiss"]
+
+
+def test_a_site_text_given_only_in_french_is_said_to_be_in_french(catalogue):
+    from kiosk.core.i18n import Translator
+    from kiosk.core.journey import Journey
+    site = {"name": {"fr": "France Services de Lens", "es": "France Services de Lens (oficina)"},
+            "opening_hours": "du lundi au vendredi, 9 h à 17 h", "mediator_hours": ""}
+    journey = Journey(catalogue, Translator(), site=site, languages=("fr", "en", "es"))
+
+    def site_block():
+        return next(b for b in journey.screen().blocks if "France Services de Lens" in " ".join(b.items))
+    assert site_block().items == ("France Services de Lens", "du lundi au vendredi, 9 h à 17 h")
+    journey.set_language("en")
+    assert site_block().items == ("In French:", "France Services de Lens", "du lundi au vendredi, 9 h à 17 h")
+    journey.set_language("es")
+    assert site_block().items[0] == "En francés:" and site_block().items[1] == "France Services de Lens (oficina)"
