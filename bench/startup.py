@@ -50,10 +50,15 @@ def _summary(values: list[float]) -> dict:
 def _one_run(target: str, size: tuple[int, int], env: dict) -> dict:
     args = [sys.executable, "-m", "bench._startup_child", target, str(size[0]), str(size[1])]
     env = dict(env, BENCH_T0=repr(time.monotonic()))
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    # stderr into a file, not a pipe: a grandchild holding it (the speech worker) cannot hold us
+    with tempfile.TemporaryFile("w+") as errors:
+        proc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors,
+                              text=True, timeout=TIMEOUT_S)
+        errors.seek(0)
+        stderr = errors.read()
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        tail = (stderr or proc.stdout).strip().splitlines()[-5:]
         raise RuntimeError(f"{target} start failed (exit {proc.returncode}): " + " | ".join(tail))
     return json.loads(lines[-1])
 
