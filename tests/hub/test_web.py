@@ -188,7 +188,7 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
 
 @pytest.mark.parametrize("language, title, choice", [
     ("fr", "Votre avis sur votre visite", "En partie"), ("en", "Your opinion on your visit", "Partly"),
-    ("ar", "رأيك في زيارتك", "جزئيًا"), ("es", "Su opinión sobre su visita", "En parte"),
+    ("ar", "رَأْيُكَ فِي زِيَارَتِكَ", "جُزْئِيًّا"), ("es", "Su opinión sobre su visita", "En parte"),
     ("pt", "A sua opinião sobre a sua visita", "Em parte"), ("tr", "Ziyaretiniz hakkında görüşünüz", "Kısmen"),
     ("ro", "Părerea dumneavoastră despre vizită", "În parte"), ("uk", "Ваша думка про візит", "Частково"),
 ])
