@@ -66,6 +66,44 @@ def build_block(block: Block) -> BoxLayout:
     return view
 
 
+class ShownBlocks:
+    """The block views of one page's body, kept from one render to the next.
+
+    A view whose block is shown again (same block, same language) is kept as it is, with its
+    label textures already drawn; only new blocks are built and only the views that went are
+    discarded. Going back to a page, or to the next step of a guide (one block changes), then
+    costs no widget building, no text rendering and, when nothing moved, no layout."""
+
+    def __init__(self):
+        self._shown: list[tuple[tuple, BoxLayout]] = []
+
+    def show(self, body, blocks, language: str = "") -> None:
+        from kivy.lang import Builder
+
+        spare = list(self._shown)
+        shown = []
+        for block in blocks:
+            key = (block, language)
+            found = next((i for i, (k, _view) in enumerate(spare) if k == key), None)
+            shown.append(spare.pop(found) if found is not None else (key, build_block(block)))
+        views = [view for _key, view in shown]
+        kept = {id(view) for view in views}
+        gone = [view for _key, view in spare if view.parent is not body]
+        gone += [child for child in body.children if id(child) not in kept]   # any other widget too
+        for view in gone:   # for good: their kv rules unbound at once (see tree.discard_children)
+            if view.parent is not None:
+                view.parent.remove_widget(view)
+            for widget in view.walk(restrict=True):
+                Builder.unbind_widget(widget.uid)
+        if list(reversed(body.children)) != views:
+            for view in views:
+                if view.parent is not None:
+                    view.parent.remove_widget(view)
+            for view in views:
+                body.add_widget(view)
+        self._shown = shown
+
+
 Factory.register("BodyText", cls=BodyText)
 
 
