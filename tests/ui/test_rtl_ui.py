@@ -184,3 +184,18 @@ def test_ukrainian_bar_words_are_never_cut_at_the_largest_text(kiosk, size):
                 assert token in words or (token.endswith(".") and
                                           any(w.startswith(token[:-1]) for w in words)), \
                     f"{label.text!r} drawn as {kivy_lines(label)!r}"
+
+
+def test_arabic_is_offered_by_its_own_name_drawn_joined(kiosk):
+    assert "العربية" in kiosk.visible_texts(), "on the first screen, in French"
+    button = kiosk.button("language:ar")
+    assert button.speech_lang == "ar" and button.label == "العربية"
+    kiosk.tap("start")
+    kiosk.tap("languages")
+    assert kiosk.app.display.overlay_name == "languages"
+    name = kiosk.button("language:ar")
+    drawn = [w for w in name.walk(restrict=True) if getattr(w, "text", "") == "العربية"][0]
+    assert letters(drawn.drawn_lines[0]) == letters(shape("العربية"))[::-1]
+    assert not kiosk.app.rtl, "a French screen stays left to right"
+    kiosk.tap("language:ar")
+    assert kiosk.app.rtl and kiosk.app.journey.session.language == "ar"
