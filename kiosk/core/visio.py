@@ -41,6 +41,8 @@ CALL_ENDED = {
     "browser": N_("The call window closed. The call is over."),
 }
 HOW_WAS_IT = N_("How did the call go?")
+CONSENT_SPOKEN = N_("Video call with an advisor. The advisor will see you and hear you. Nothing is "
+                    "recorded. The camera shows you on the screen. Touch Commencer to call, or Non merci.")
 
 
 @dataclass

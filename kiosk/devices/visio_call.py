@@ -162,11 +162,13 @@ class VisioSession:
 
 class KioskVisio:
     """The app's glue: one VisioSession per call; what it says and its end are handed to the UI
-    thread through `post` (Clock.schedule_once on the kiosk). Speech and listening are paused
-    during the call (the call has its own sound) and resumed after.
+    thread through `post` (Clock.schedule_once on the kiosk). Listening stops for the whole call
+    (the call page needs the microphone); the kiosk's own speech says the consent and the queue,
+    then is paused while the citizen talks with the advisor; both are resumed after.
 
         visio = KioskVisio(device, post=..., say=speech.say, translate=lambda: translator.gettext,
-                           on_ended=lambda reason: ..., pause_audio=..., resume_audio=...)
+                           on_ended=lambda reason: ..., pause_listening=..., resume_listening=...,
+                           pause_speech=..., resume_speech=...)
         visio.offered_partners(["CAF", "DGFiP"], "fr")  # worker thread: who takes calls now
         visio.start("CAF", "aide-logement", "urgent", "fr")
         visio.stop()                                     # the session is wiped: end the call
@@ -174,11 +176,15 @@ class KioskVisio:
 
     def __init__(self, device: dict, *, post: Callable[[Callable[[], None]], None], say: Callable[[str], None],
                  translate: Callable[[], Callable[[str], str]], on_ended: Callable[[str], None],
-                 pause_audio: Callable[[], None] = lambda: None, resume_audio: Callable[[], None] = lambda: None,
+                 pause_listening: Callable[[], None] = lambda: None,
+                 resume_listening: Callable[[], None] = lambda: None,
+                 pause_speech: Callable[[], None] = lambda: None, resume_speech: Callable[[], None] = lambda: None,
                  browser_factory: Callable[..., VisioBrowser] = VisioBrowser,
                  camera_present: Callable[[], bool] | None = None):
         self.device, self.post, self.say, self.translate = device, post, say, translate
-        self.on_ended, self.pause_audio, self.resume_audio = on_ended, pause_audio, resume_audio
+        self.on_ended = on_ended
+        self.pause_listening, self.resume_listening = pause_listening, resume_listening
+        self.pause_speech, self.resume_speech = pause_speech, resume_speech
         self.browser_factory, self.camera_present = browser_factory, camera_present
         self.session: VisioSession | None = None
 
@@ -195,20 +201,31 @@ class KioskVisio:
     def start(self, partner: str, demarche: str, help_level: str, language: str) -> None:
         if self.active:
             return
+        from kiosk.core.visio import CONSENT_SPOKEN
         from kiosk.core.visio import say as sentences_text
-        self.pause_audio()
+        self.pause_listening()
+        speech_paused = []
 
         def said(sentences) -> None:
             self.post(lambda: self.say(sentences_text(self.translate(), sentences)))
 
+        def phase(call) -> None:
+            if call.phase == "consent":
+                said([(CONSENT_SPOKEN, {})])
+            elif call.phase == "in_call" and not speech_paused:
+                speech_paused.append(True)
+                self.post(self.pause_speech)
+
         def ended(call) -> None:
             def back() -> None:
-                self.resume_audio()
+                if speech_paused:
+                    self.resume_speech()
+                self.resume_listening()
                 self.on_ended(call.end_reason or "citizen")
             self.post(back)
 
         self.session = VisioSession(self.device, on_say=said, on_end=ended, browser_factory=self.browser_factory,
-                                    camera_present=self.camera_present)
+                                    camera_present=self.camera_present, on_phase=phase)
         self.session.start(partner, demarche, help_level, language)
 
     def stop(self) -> None:

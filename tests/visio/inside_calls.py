@@ -395,7 +395,7 @@ def test_the_advisor_browser_killed_mid_call_gives_the_citizen_a_sentence(world)
     assert kiosk.wait_end().end_reason == "citizen"
 
 
-def test_the_app_glue_pauses_speech_says_the_queue_in_french_and_returns(world):
+def test_the_app_glue_says_consent_and_queue_in_french_and_pauses_speech_in_the_call(world):
     from kiosk.core.i18n import Translator
     from kiosk.devices.visio_call import KioskVisio
     translator = Translator()
@@ -408,7 +408,9 @@ def test_the_app_glue_pauses_speech_says_the_queue_in_french_and_returns(world):
         return browsers[-1]
     visio = KioskVisio(world["device"], post=lambda fn: fn(), say=said.append,
                        translate=lambda: translator.gettext, on_ended=lambda reason: events.append(reason),
-                       pause_audio=lambda: events.append("paused"), resume_audio=lambda: events.append("resumed"),
+                       pause_listening=lambda: events.append("mic off"), resume_listening=lambda: events.append("mic on"),
+                       pause_speech=lambda: events.append("speech off"),
+                       resume_speech=lambda: events.append("speech on"),
                        browser_factory=factory)
     assert visio.offered_partners([PARTNER, "DGFiP", "ANTS"], "fr") == frozenset({PARTNER, "DGFiP"})
     visio.start(PARTNER, "caf-prime-activite", "urgent", "fr")
@@ -419,12 +421,15 @@ def test_the_app_glue_pauses_speech_says_the_queue_in_french_and_returns(world):
     page = wait_until(lambda: next((pg for c in cdp.contexts for pg in c.pages if "/visio/c/" in pg.url), None),
                       20, what="the call page")
     page.wait_for_function("() => typeof window.visioState === 'function'", timeout=20_000)
+    assert said[0].startswith("Appel vidéo avec un conseiller."), said  # the consent, said in French
     page.get_by_role("button", name="Commencer").click()
-    wait_until(lambda: said, 15, what="the queue said")
-    assert said[0].startswith("Vous êtes"), said  # French, from the catalogue
-    page.get_by_role("button", name="Annuler l'appel").click()
-    wait_until(lambda: "resumed" in events, 20, what="the kiosk back")
-    assert events == ["paused", "resumed", "abandoned"]
+    wait_until(lambda: len(said) > 1, 15, what="the queue said")
+    assert said[1].startswith("Vous êtes"), said  # French, from the catalogue
+    take_next(world["console"])
+    wait_until(lambda: "speech off" in events, 20, what="the kiosk's speech paused in the call")
+    world["console"].get_by_role("button", name="Raccrocher").click()
+    wait_until(lambda: "advisor" in events, 20, what="the kiosk back")
+    assert events == ["mic off", "speech off", "speech on", "mic on", "advisor"]
     assert not visio.active or visio.session.done.wait(10)
 
 
