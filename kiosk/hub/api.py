@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, con
                              ingest_pg_batch, kiosk_auth, pg_one_statement, remember_nonce, report_config,
                              report_content)
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -169,6 +171,9 @@ async def events_endpoint(scope, receive, send, engine) -> None:
         status, answer = 200, {"stored": stored, "duplicates": duplicates}
     except HubError as exc:
         status, answer = exc.status, {"error": exc.message}
+    except Exception:  # noqa: BLE001 — the database failed mid-way: nothing was stored, the kiosk retries
+        log.exception("events: the batch could not be stored")
+        status, answer = 503, {"error": "The hub cannot store this now: it will be tried again later."}
     payload = json.dumps(answer, separators=(",", ":")).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]})

@@ -45,7 +45,6 @@ def create_app(settings: HubSettings, run_migrations: bool = True) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError):
         return JSONResponse({"error": "The request is malformed: check its fields."}, status_code=422)
 
-    app.add_middleware(HubMiddleware)
     return app
 
 
@@ -59,10 +58,12 @@ SECURITY_HEADERS = [
 
 
 class HubMiddleware:
-    """Pure ASGI (cheaper than BaseHTTPMiddleware): security headers on every answer, and 503 while the
-    database that holds the hub's master secret cannot be reached (except /healthz, which says so)."""
+    """In front of FastAPI's own stack (pure ASGI, as uvicorn runs the hub): security headers on every
+    answer, 503 while the database that holds the hub's master secret cannot be reached (except
+    /healthz, which says so), a busy hub sheds batches of counters, and the kiosks' POST
+    /api/v1/events goes straight to its handler. `.state` and the rest are the FastAPI app's."""
 
-    def __init__(self, app):
+    def __init__(self, app: FastAPI):
         self.app = app
         self.in_flight = 0
         self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64"))
@@ -85,8 +86,11 @@ class HubMiddleware:
         finally:
             self.in_flight -= 1
 
+    def __getattr__(self, name):
+        return getattr(self.app, name)
+
     async def _handle(self, scope, receive, send):
-        state = scope["app"].state
+        state = self.app.state
         if state.master_secret is None and scope["path"] != "/healthz":
             try:
                 state.master_secret = await run_in_threadpool(master_secret, state.engine)
@@ -110,6 +114,6 @@ class HubMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> HubMiddleware:
     """For `uvicorn --factory`: settings from KIOSK_HUB_* variables; `kiosk hub serve` migrated already."""
-    return create_app(HubSettings.from_env(), run_migrations=False)
+    return HubMiddleware(create_app(HubSettings.from_env(), run_migrations=False))
