@@ -358,43 +358,6 @@ def test_janus_down_the_advisor_gets_a_sentence_and_the_call_stays_queued(world)
     assert kiosk.wait_end().end_reason == "advisor"
 
 
-def pids_with(marker: str) -> list[int]:
-    """Our own processes whose command line carries `marker` (a flag Chromium ignores)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def test_the_advisor_browser_killed_mid_call_gives_the_citizen_a_sentence(world):
-    marker = "--visio-test-advisor-to-kill"
-    p, hub = world["p"], world["hub"]
-    world["console"].context.close()  # this test's advisor uses a browser of its own, killed below
-    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                args=[*BROWSER_ARGS, marker])
-    console = browser.new_page()
-    console.goto(hub.url + "/login?next=/visio/console")
-    console.get_by_label("Nom").fill("conseil-caf")
-    console.get_by_label("Mot de passe").fill(PASSWORD)
-    console.get_by_role("button", name="Se connecter").click()
-    kiosk = Kiosk(world).start()
-    kiosk.page.get_by_role("button", name="Commencer").click()
-    take_next(console)
-    frames_and_audio(kiosk.page, frames=10)
-    pids = pids_with(marker)
-    assert pids
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-    expect(kiosk.page.locator("#call-status")).to_contain_text("coupée", timeout=30_000)
-    kiosk.page.get_by_role("button", name="Raccrocher").click()
-    assert kiosk.wait_end().end_reason == "citizen"
-
-
 def test_the_app_glue_says_consent_and_queue_in_french_and_pauses_speech_in_the_call(world):
     from kiosk.core.i18n import Translator
     from kiosk.devices.visio_call import KioskVisio
@@ -449,3 +412,41 @@ def test_a_partner_with_its_own_visio_is_framed_with_the_same_consent_and_return
     assert not profile.exists()
     row = visio_dispatch.call_by_id(hub.engine, kiosk.call.call_id)
     assert row.partner == "DGFiP" and row.advisor_id is None and row.end_reason == "citizen"
+
+
+# last: it closes the module's console
+def pids_with(marker: str) -> list[int]:
+    """Our own processes whose command line carries `marker` (a flag Chromium ignores)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_the_advisor_browser_killed_mid_call_gives_the_citizen_a_sentence(world):
+    marker = "--visio-test-advisor-to-kill"
+    p, hub = world["p"], world["hub"]
+    world["console"].context.close()  # this test's advisor uses a browser of its own, killed below
+    browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                args=[*BROWSER_ARGS, marker])
+    console = browser.new_page()
+    console.goto(hub.url + "/login?next=/visio/console")
+    console.get_by_label("Nom").fill("conseil-caf")
+    console.get_by_label("Mot de passe").fill(PASSWORD)
+    console.get_by_role("button", name="Se connecter").click()
+    kiosk = Kiosk(world).start()
+    kiosk.page.get_by_role("button", name="Commencer").click()
+    take_next(console)
+    frames_and_audio(kiosk.page, frames=10)
+    pids = pids_with(marker)
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    expect(kiosk.page.locator("#call-status")).to_contain_text("coupée", timeout=30_000)
+    kiosk.page.get_by_role("button", name="Raccrocher").click()
+    assert kiosk.wait_end().end_reason == "citizen"
