@@ -66,6 +66,13 @@ def register(sub) -> None:
     user.add_argument("--role", required=True, choices=("admin", "mediator", "advisor"))
     user.add_argument("--site", default=None, help="limit a mediator to one site's alerts")
     user.set_defaults(func=add_user)
+
+    advisor = with_db(hub_sub.add_parser("set-advisor", help="attach an advisor account to its partner agency "
+                                                              "and the languages it takes video calls in"))
+    advisor.add_argument("name", help="an account added with --role advisor")
+    advisor.add_argument("partner", help="the partner's code as in the démarches (CAF, DGFiP, France Travail…)")
+    advisor.add_argument("--languages", default="fr", help="comma-separated language codes (default: fr)")
+    advisor.set_defaults(func=set_advisor)
     hub.set_defaults(func=lambda args: (hub.print_help(), 2)[1])
 
 
@@ -159,6 +166,18 @@ def add_user(args) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
+def set_advisor(args) -> int:
+    from kiosk.hub.store import HubError
+    from kiosk.hub.visio_dispatch import set_advisor as attach
+    try:
+        attach(_engine(args), args.name, args.partner, args.languages)
+    except HubError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"{args.name} takes the video calls of {args.partner} in {args.languages}")
     return 0
 
 

@@ -57,6 +57,13 @@ def _load_kv_files() -> None:
         Builder.load_file(str(path))
 
 
+def _camera_present() -> bool:
+    """A video device is plugged in (the call is offered only then); read in the visio worker."""
+    from kiosk.devices.health import OK, check_camera
+
+    return check_camera().status == OK
+
+
 def _register_fonts() -> None:
     files = atkinson.ROOT / "files"
     LabelBase.register("Atkinson", str(files / "AtkinsonHyperlegible-Regular.ttf"),
@@ -182,6 +189,7 @@ class KioskApp(App):
         from kiosk.ui.mediator_desk import MediatorDesk
         from kiosk.ui.receipts import ReceiptDesk
         from kiosk.ui.speech import SpeechOutput
+        from kiosk.ui.visio_desk import VisioDesk
         from kiosk.ui.voice_input import VoiceInput
 
         _register_fonts()
@@ -208,6 +216,8 @@ class KioskApp(App):
         self.hub = HubDesk(journey=journey, display=self.display, config=config,
                            play_sound=self.play_sound, device_state=self._device_state,
                            restart=lambda: Clock.schedule_once(lambda _dt: self.stop(), 0))
+        self.visio = VisioDesk(journey=journey, catalogue=self.catalogue, speech=self.speech, voice=self.voice,
+                               effects=self.effects, camera_present=_camera_present)
         self.receipts.survey_url = self.hub.survey_url
         self.effects.receipts, self.effects.voice, self.effects.desk, self.effects.hub = \
             self.receipts, self.voice, self.desk, self.hub
@@ -231,7 +241,8 @@ class KioskApp(App):
         from kiosk.devices import service_manager
 
         if self._hub_factory is not None:
-            self.hub.open_in_background(self._hub_factory, on_ready=lambda: None)
+            self.hub.open_in_background(self._hub_factory,
+                                        on_ready=lambda: self.visio.attach(self.hub.link.device))
         if self._listener_factory is not None:
             self.voice.open_in_background(self._listener_factory)
         if self._print_service_factory is not None:
@@ -274,6 +285,9 @@ class KioskApp(App):
         if not self.journey.session.started:
             return
         now = self.clock()
+        if self.visio.in_call:  # the citizen talks with an advisor in the call window on top
+            self.inactivity.activity(now)
+            return
         state = self.inactivity.state(now)
         if state == WARNING:
             model = overlays.timeout_warning(self.translator.gettext,

@@ -102,3 +102,13 @@ def test_set_content_checks_the_folder_before_offering_it(tmp_path):
     (folder / "aah.toml").write_text("title = [broken", encoding="utf-8")
     refused = kiosk("hub", "set-content", str(folder), "--data-dir", str(data))
     assert refused.returncode == 1 and "aah.toml" in refused.stderr and "Not sent" in refused.stderr
+
+
+def test_set_advisor_attaches_an_advisor_account_to_its_partner(tmp_path):
+    data = tmp_path / "hub"
+    assert kiosk("hub", "add-user", "carla", "--role", "advisor", "--data-dir", str(data),
+                 stdin="a long enough password\n").returncode == 0
+    done = kiosk("hub", "set-advisor", "carla", "CAF", "--languages", "fr,ar", "--data-dir", str(data))
+    assert done.returncode == 0 and "carla takes the video calls of CAF in fr,ar" in done.stdout
+    unknown = kiosk("hub", "set-advisor", "nobody", "CAF", "--data-dir", str(data))
+    assert unknown.returncode == 1 and "No advisor account has this name" in unknown.stderr
