@@ -41,8 +41,9 @@ CALL_ENDED = {
     "browser": N_("The call window closed. The call is over."),
 }
 HOW_WAS_IT = N_("How did the call go?")
+# names the call page's buttons with their translated words (kiosk/hub/visio_text.py: "Start", "No thanks")
 CONSENT_SPOKEN = N_("Video call with an advisor. The advisor will see you and hear you. Nothing is "
-                    "recorded. The camera shows you on the screen. Touch Commencer to call, or Non merci.")
+                    "recorded. The camera shows you on the screen. Touch “Start” to call, or “No thanks”.")
 
 
 @dataclass

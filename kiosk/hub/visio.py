@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub import visio_dispatch as dispatch
 from kiosk.hub import visio_janus as janus
 from kiosk.hub.visio_external import external_url, frame_origins
+from kiosk.hub.visio_text import visio_words
 from kiosk.hub.api import _signed, refuse
 from kiosk.hub.protocol import ProtocolError, is_ident
 from kiosk.hub.store import HubError
@@ -174,8 +175,9 @@ async def janus_js():
 async def call_page(request: Request, token: str):
     row = await _page_call(request, token)
     if row is None or row.state == "ended":
-        return render(request, "visio_gone.html", status=404, lang="fr")
-    response = render(request, "visio_call.html", lang="fr", partner=row.partner, token=token,
+        words = visio_words(row.language if row is not None else "fr")
+        return render(request, "visio_gone.html", status=404, lang=words["lang"], t=words)
+    response = render(request, "visio_call.html", t=visio_words(row.language), partner=row.partner, token=token,
                       janus_ws=janus.janus_ws_url(), poll_ms=POLL_MS)
     response.headers.update(page_headers())
     return response

@@ -9,6 +9,12 @@
   var LONG_WAIT_S = 10 * 60;
   var state = "consent", call = null, joining = false, preview = null, timer = null;
   var $ = function (id) { return document.getElementById(id); };
+  // the sentences in the citizen's language, from the page (kiosk/hub/visio_text.py)
+  var words = JSON.parse($("words").textContent);
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+  function andBack(sentence) { return sentence + " " + words.going_back; }
 
   function show(name) {
     state = name;
@@ -22,16 +28,15 @@
 
   function minutes(seconds) {
     var m = Math.max(1, Math.round(seconds / 60));
-    return m === 1 ? "environ 1 minute" : "environ " + m + " minutes";
+    return m === 1 ? words.wait_one : fill(words.wait_many, {minutes: m});
   }
 
   function waitingText(s) {
-    var place = s.position === 1 ? "Vous êtes le prochain dans la file." :
-      "Vous êtes le numéro " + s.position + " dans la file.";
+    var place = s.position === 1 ? words.next : fill(words.number, {position: s.position});
     if (s.wait_s === null || s.wait_s === undefined) {
-      return place + " Aucun conseiller n'est disponible pour le moment.";
+      return place + " " + words.no_advisor;
     }
-    return place + " Attente estimée : " + minutes(s.wait_s) + ".";
+    return place + " " + minutes(s.wait_s);
   }
 
   function ended(text) {
@@ -55,24 +60,24 @@
       localVideo: $("local"), remoteVideo: $("remote"),
       onText: function (text) { $("rtt-in").textContent = text; },
       onRemoteMedia: function (kind) {
-        if (kind === "video") $("call-status").textContent = "Vous êtes en ligne avec le conseiller.";
+        if (kind === "video") $("call-status").textContent = words.online;
         $("remote").volume = $("volume").value / 100;
       },
       onOtherLeft: function () {
-        $("call-status").textContent = "La communication avec le conseiller est coupée. Touchez « Raccrocher » pour revenir à votre démarche.";
+        $("call-status").textContent = words.other_left;
       },
       onError: function () {
-        $("call-status").textContent = "Le service d'appel vidéo ne répond plus. Touchez « Raccrocher » pour revenir à votre démarche.";
+        $("call-status").textContent = words.service_lost;
       }
     }).then(function (c) { call = c; window.visioCall = c; }, function (code) {
       $("call-status").textContent = code === "no-camera"
-        ? "La caméra ou le micro de la borne ne marche pas. Touchez « Raccrocher » pour revenir à votre démarche."
-        : "Le service d'appel vidéo ne répond pas. Touchez « Raccrocher » pour revenir à votre démarche.";
+        ? words.no_media_call
+        : words.service_down;
     });
   }
 
   function showExternal(url) {
-    // the partner's own video service, in a frame under our big "Raccrocher"
+    // the partner's own video service, in a frame under our big hang-up button
     joining = true;
     stopPreview();
     show("call");
@@ -81,13 +86,13 @@
     document.querySelector("#call .volume").hidden = true;  // the partner's page has its own
     $("external").src = url;
     $("external").hidden = false;
-    $("call-status").textContent = "L'appel s'ouvre avec le service du partenaire.";
+    $("call-status").textContent = words.external;
   }
 
   function poll() {
     fetch(base + "/state", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (s.state === "ended") {
-        ended(s.end_reason === "advisor" ? "Le conseiller a raccroché. Vous allez revenir à votre démarche." : null);
+        ended(s.end_reason === "advisor" ? andBack(words.advisor_hung_up) : null);
       } else if (s.state === "waiting" && state === "waiting") {
         $("position").textContent = waitingText(s);
         $("long-wait").hidden = !(s.waited_s >= LONG_WAIT_S);
@@ -98,7 +103,7 @@
       }
     }).catch(function () {
       if (state === "waiting") {
-        $("position").textContent = "Le lien avec le service d'appel est coupé. Nous réessayons. Vous pouvez aussi annuler l'appel.";
+        $("position").textContent = words.link_cut + " " + words.may_cancel;
       }
     }).then(function () {
       if (state !== "ended") timer = setTimeout(poll, pollMs);
@@ -117,7 +122,7 @@
   }
 
   function noCamera() {
-    $("consent-error").textContent = "La caméra ou le micro de la borne ne marche pas : l'appel vidéo n'est pas possible. Touchez « Non merci » pour revenir à votre démarche.";
+    $("consent-error").textContent = words.no_media_consent;
     $("consent-error").hidden = false;
     $("start").disabled = true;
     root.dataset.media = "missing";
@@ -130,16 +135,16 @@
   });
   $("decline").addEventListener("click", function () {
     post("/end?reason=" + (root.dataset.media === "missing" ? "no_media" : "declined"));
-    ended("Vous n'avez pas appelé. Vous allez revenir à votre démarche.");
+    ended(andBack(words.declined));
   });
   $("cancel").addEventListener("click", function () {
     post("/end?reason=citizen");
-    ended("Vous avez annulé l'appel. Vous allez revenir à votre démarche.");
+    ended(andBack(words.cancelled));
   });
   $("hangup").addEventListener("click", function () {
     window.hangupAt = Date.now();  // read by the benchmark (hang-up to the kiosk shown again)
     post("/end?reason=citizen");
-    ended("Vous avez raccroché. Vous allez revenir à votre démarche.");
+    ended(andBack(words.hung_up));
   });
   $("volume").addEventListener("input", function () { $("remote").volume = $("volume").value / 100; });
   $("rtt-out").addEventListener("input", function () { if (call) call.sendText($("rtt-out").value); });
