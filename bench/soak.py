@@ -42,6 +42,10 @@ PRINT_EVERY = 2
 MEMORY_GROWTH_GOAL = 0.05
 P95_DRIFT_GOAL = 0.10
 PREVIEW_KEEP_SECONDS = 5
+TEXTURE_SLACK = 0.02
+"""Textures alive depend a little on history, not only on the screen on show: a pooled button
+keeps the texture of the last words it showed (none for an empty second line), so the count
+moves by a few either way from one citizen to the next. A leak grows with every journey."""
 
 
 def _p95(values: list[float]) -> float:
@@ -129,8 +133,9 @@ class Soak:
         return {
             "rss_app_kib": _rss_kib(),
             "rss_speech_worker_kib": _rss_kib(speech_pid) if speech_pid else None,
-            "widgets": sum(isinstance(o, Widget) for o in objects),
-            "textures": sum(isinstance(o, Texture) for o in objects),
+            # type(), not isinstance(): a dead weak proxy among the objects raises on isinstance
+            "widgets": sum(issubclass(type(o), Widget) for o in objects),
+            "textures": sum(issubclass(type(o), Texture) for o in objects),
             "fds": len(os.listdir("/proc/self/fd")),
             "fd_kinds": _fd_kinds(),
             "data_files": _files(self.data_dir),
@@ -335,7 +340,8 @@ def run(argv: list[str]) -> dict:
     out["goals"] = {
         "memory": all(g is not None and g < MEMORY_GROWTH_GOAL
                       for g in (growth["rss_app"], growth["rss_speech_worker"])),
-        "widgets_textures_fds": growth["widgets"] <= 0 and growth["textures"] <= 0 and growth["fds"] <= 0,
+        "widgets_textures_fds": growth["widgets"] <= 0 and growth["fds"] <= 0
+        and growth["textures"] <= TEXTURE_SLACK * after_warmup["textures"],
         "nothing_left_on_disk": not out["files_left"]["data"] and not out["files_left"]["runtime"],
         "p95_steady": None if args.untimed else growth["p95_last_over_first"] is not None
         and growth["p95_last_over_first"] <= 1 + P95_DRIFT_GOAL,
