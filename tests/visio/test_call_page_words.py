@@ -126,3 +126,50 @@ def test_a_call_that_is_over_says_so_in_its_language(hub):
     assert visio_words("ar")["gone_title"] in text and talk in text
     unknown = page(hub, "x" * 32)
     assert unknown.status_code == 404 and "Cet appel est terminé" in visible_text(unknown.text)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-sync",
+                                    "--disable-component-update", "--disable-default-apps", "--no-first-run",
+                                    "--disable-features=MediaRouter,OptimizationHints"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang", ["es", "ar"])
+def test_the_page_script_speaks_the_citizen_s_language(hub, browser, lang):
+    """No camera here: the script says so with the page's words, then the decline ends in the same language."""
+    from playwright.sync_api import expect
+    _, token = new_call(hub, lang)
+    words = visio_words(lang)
+    context = browser.new_context(permissions=["camera", "microphone"])
+    try:
+        tab = context.new_page()
+        tab.goto(f"{hub.url}/visio/c/{token}")
+        expect(tab.locator("#consent-error")).to_have_text(words["js"]["no_media_consent"], timeout=15_000)
+        expect(tab.get_by_role("button", name=words["start"])).to_be_disabled()
+        tab.get_by_role("button", name=words["decline"]).click()
+        expect(tab.locator("#ended-text")).to_have_text(f'{words["js"]["declined"]} {words["going_back"]}')
+        expect(tab.locator("html")).to_have_attribute("dir", words["dir"])
+    finally:
+        context.close()
+
+
+def test_the_arabic_page_passes_axe(hub, browser):
+    """axe-core (WCAG A/AA) on the Arabic consent page: language, labels, names of the buttons."""
+    from axe_playwright_python.sync_playwright import Axe
+    _, token = new_call(hub, "ar")
+    context = browser.new_context(permissions=["camera", "microphone"])
+    try:
+        tab = context.new_page()
+        tab.goto(f"{hub.url}/visio/c/{token}")
+        tab.locator("#consent-error").wait_for(state="visible", timeout=15_000)
+        results = Axe().run(tab, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}})
+        assert results.response["passes"], "axe-core did not run"
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
