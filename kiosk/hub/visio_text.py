@@ -85,22 +85,16 @@ def visio_words(code: str) -> dict:
     lang = visio_language(code)
     _ = translations(lang).gettext
     buttons = {key: _(msgid) for key, msgid in {**BUTTONS, **KIOSK_BUTTONS}.items()}
-    fill = _Filler(buttons)
-    words: dict = {key: fill(_(msgid)) for key, msgid in {**BUTTONS, **PAGE}.items()}
-    words["js"] = {key: fill(_(msgid)) for key, msgid in SCRIPT.items()}
+    words: dict = {key: _named(_(msgid), buttons) for key, msgid in {**BUTTONS, **PAGE}.items()}
+    words["js"] = {key: _named(_(msgid), buttons) for key, msgid in SCRIPT.items()}
     words["js"]["going_back"] = words["going_back"]
     words["lang"] = lang
     words["dir"] = "rtl" if lang in RIGHT_TO_LEFT else "ltr"
     return words
 
 
-class _Filler:
-    """Fill the button placeholders of a sentence, leave the others ({partner}, {position}…) as they are."""
-
-    def __init__(self, buttons: dict) -> None:
-        self.buttons = buttons
-
-    def __call__(self, text: str) -> str:
-        for key, word in self.buttons.items():
-            text = text.replace("{" + key + "}", word)
-        return text
+def _named(text: str, buttons: dict) -> str:
+    """Fill the button placeholders of a sentence; {partner}, {position} and {minutes} stay."""
+    for key, word in buttons.items():
+        text = text.replace("{" + key + "}", word)
+    return text
