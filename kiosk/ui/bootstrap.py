@@ -53,10 +53,13 @@ def desktop_size() -> tuple[int, int] | None:
 
     if not os.environ.get("DISPLAY"):
         return None
-    try:
-        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    try:   # the usual name first: find_library runs ldconfig (tens of ms at every start)
+        x11 = ctypes.CDLL("libX11.so.6")
     except OSError:
-        return None
+        try:
+            x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so")
+        except OSError:
+            return None
     x11.XOpenDisplay.restype = ctypes.c_void_p
     x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
     x11.XDefaultScreen.argtypes = [ctypes.c_void_p]
