@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS outbox_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind, seq);
 """
 MERGEABLE = ("session",)
 URGENT = ("help", "fault")
@@ -142,11 +143,15 @@ class Outbox:
     # ---- sending ----
 
     def peek(self, limit: int = 100) -> list[dict]:
-        """The oldest items (urgent kinds first), marked as attempted (they may reach the hub from now on)."""
+        """The oldest items (urgent kinds first), marked as attempted (they may reach the hub from now on).
+        Two index walks, never a sort of the whole backlog: the urgent kinds by (kind, seq), then the rest by seq."""
+        marks = ", ".join("?" * len(URGENT))
         with self._lock, self._transaction():
-            rows = self._db.execute("SELECT seq, key, kind, at, data FROM outbox "
-                                    f"ORDER BY kind IN ({', '.join('?' * len(URGENT))}) DESC, seq LIMIT ?",
-                                    (*URGENT, limit)).fetchall()
+            rows = self._db.execute(f"SELECT seq, key, kind, at, data FROM outbox WHERE kind IN ({marks}) "
+                                    "ORDER BY seq LIMIT ?", (*URGENT, limit)).fetchall()
+            if len(rows) < limit:
+                rows += self._db.execute(f"SELECT seq, key, kind, at, data FROM outbox WHERE kind NOT IN ({marks}) "
+                                         "ORDER BY seq LIMIT ?", (*URGENT, limit - len(rows))).fetchall()
             if rows:
                 self._db.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?",
                                      [(row[0],) for row in rows])
