@@ -45,7 +45,7 @@ def run(args) -> int:
     status = printer.status()
     print(f"status before: {status.describe()}")
     language = args.lang or config.languages["default"]
-    receipt = build_receipt(demarche, config, language, bilingual=args.bilingual and language != "fr")
+    receipt = build_receipt(demarche, config, language, bilingual=getattr(args, "bilingual", False) and language != "fr")
     result = printer.print_receipt(receipt, f"test-{receipt.reference}")
     if result.ok:
         print(f"printed: {demarche.id} ({result.output}) in {result.duration * 1000:.0f} ms")

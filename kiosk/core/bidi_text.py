@@ -55,24 +55,11 @@ def _reshaper():
 
 
 def _import_reshaper():
-    """arabic-reshaper imports fontTools (~0.1 s, on the first screen: it names Arabic) only to
-    read ligatures from a font file, which the kiosk never asks for: it is hidden while the
-    reshaper loads, under the import lock so that no other thread's import of it fails."""
-    import sys
-
-    import _imp
-
-    _imp.acquire_lock()
-    hidden = "fontTools.ttLib" not in sys.modules
-    try:
-        if hidden:
-            sys.modules["fontTools.ttLib"] = None   # `import` of it raises ImportError
-        from arabic_reshaper import ArabicReshaper
-        return ArabicReshaper
-    finally:
-        if hidden:
-            sys.modules.pop("fontTools.ttLib", None)
-        _imp.release_lock()
+    """arabic-reshaper (it also imports fontTools, ~0.1 s, for font ligature tables the kiosk never
+    reads). A plain import: hiding fontTools meant holding the global import lock while importing,
+    which can deadlock with a worker thread importing at the same time; and fpdf needs fontTools."""
+    from arabic_reshaper import ArabicReshaper
+    return ArabicReshaper
 
 
 @lru_cache(maxsize=8192)

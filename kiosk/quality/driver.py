@@ -34,6 +34,11 @@ class AppDriver:
         self.app.stop()
 
     def pump(self, frames: int = 3) -> None:
+        """Run frames back to back, letting the app's worker threads have the interpreter a
+        moment after each one (as the app's own frame pacing does): a software-rendered frame holds
+        it for tens of milliseconds, and a printing or speech thread would otherwise starve."""
+        import time
+
         from kivy.clock import Clock
 
         for _ in range(frames):
@@ -43,6 +48,7 @@ class AppDriver:
                 Clock.tick()
                 EventLoop.dispatch_input()
                 Clock.tick_draw()
+            time.sleep(0.002)
 
     # ---- looking -------------------------------------------------------------------------------
 

@@ -57,28 +57,43 @@ def display_line(line: str, rtl: bool) -> str:
 
 def wrap(text: str, width: float, measure) -> list[str]:
     """Lines (logical order) whose shaped width `measure(str)` is at most `width`; a word longer
-    than a line is cut."""
+    than a line is cut. Each word is measured once (a line's width is its words' and spaces'):
+    measuring every trial line again cost seconds per receipt in a thread sharing the interpreter."""
+    widths: dict[str, float] = {}
+
+    def width_of(piece: str) -> float:
+        if piece not in widths:
+            widths[piece] = measure(shaped(piece))
+        return widths[piece]
+
+    space = width_of(" ")
     lines: list[str] = []
-    line = ""
+    words: list[str] = []
+    used = 0.0
     text = _KEEP_TOGETHER.sub("\u00a0", " ".join(str(text).split()))
     for word in text.split(" "):
         if not word:
             continue
-        trial = f"{line} {word}" if line else word
-        if measure(shaped(trial)) <= width:
-            line = trial
+        size = width_of(word)
+        if words and used + space + size <= width:
+            words.append(word)
+            used += space + size
             continue
-        if line:
-            lines.append(line)
-        while len(word) > 1 and measure(shaped(word)) > width:
-            cut = len(word) - 1
-            while cut > 1 and measure(shaped(word[:cut])) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
+        if words:
+            lines.append(" ".join(words))
+        while len(word) > 1 and width_of(word) > width:
+            lo, hi = 1, len(word) - 1          # the longest start of the word that fits
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if measure(shaped(word[:mid])) <= width:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            lines.append(word[:lo])
+            word = word[lo:]
+        words, used = [word], width_of(word)
+    if words:
+        lines.append(" ".join(words))
     return lines
 
 
