@@ -107,8 +107,12 @@ def _measured_tap(driver, probe: Probe, action_id: str) -> dict:
     app = driver.app
     widget = driver.button(action_id)
     driver.clock.advance(1.0)
-    app.display.current_screen().reveal(widget)
-    driver.pump(1)
+    screen = app.display.current_screen()
+    for _ in range(10):   # a long page (largest text) may still be laid out: scroll again
+        screen.reveal(widget)
+        driver.pump(1)
+        if screen.in_view(widget):
+            break
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     touch.touch_down()

@@ -33,6 +33,11 @@ _LRE, _PDF = "\u202a", "\u202c"
 # python-bidi knows embeddings, not isolates (it fails on them): isolates become embeddings
 _ISOLATES = str.maketrans({"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": "\u202a",
                            "\u2069": "\u202c"})
+# « العربية » is on the language picker of every screen: its joined form is known here, so that a
+# screen in another language never imports the shaper and the bidi algorithm (~70 ms of a start,
+# fontTools included). tests/core/test_bidi_text.py checks it against arabic-reshaper.
+ARABIC_NAME = "\u0627\u0644\u0639\u0631\u0628\u064a\u0629"
+ARABIC_NAME_SHAPED = "\ufe8d\ufedf\ufecc\ufeae\ufe91\ufef4\ufe94"
 
 
 def is_rtl_language(language: str) -> bool:
@@ -65,6 +70,8 @@ def _import_reshaper():
 @lru_cache(maxsize=8192)
 def shape(text: str) -> str:
     """The text with Arabic letters in their joined forms (logical order kept)."""
+    if text == ARABIC_NAME:
+        return ARABIC_NAME_SHAPED
     return _reshaper().reshape(text) if has_rtl(text) else text
 
 
@@ -76,6 +83,8 @@ def display_line(line: str, rtl: bool | None = None) -> str:
     take it from the first letter with a direction (a language name among others)."""
     if not has_rtl(line) and rtl is not True:
         return line
+    if line == ARABIC_NAME:   # one right-to-left word: the same in either paragraph direction
+        return ARABIC_NAME_SHAPED[::-1]
     from bidi.algorithm import get_display   # the pure-Python algorithm: it mirrors « » ( )
 
     base = "R" if rtl else "L" if rtl is False else None

@@ -39,6 +39,7 @@ from kiosk.core.catalogue import Catalogue, load_catalogue
 from kiosk.core.config import Config
 from kiosk.core.device_health import FaultLog
 from kiosk.core.i18n import Translator
+from kiosk.core.idle_gc import IdleCollector
 from kiosk.core.inactivity import EXPIRED, WARNING, InactivityTimer
 from kiosk.core.journey import Journey
 from kiosk.core.session import Session
@@ -46,6 +47,7 @@ from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
 WIDGET_KV = ("text", "controls", "content", "bar", "overlay", "keyboard")  # base classes first
+SETTLE_MAX_FRAMES = 30   # a screen that never stops drawing still gets its devices (~0.5 s)
 
 
 def _load_kv_files() -> None:
@@ -141,6 +143,7 @@ class KioskApp(App):
         self.inactivity = InactivityTimer(session["inactivity_seconds"], session["warning_seconds"],
                                           session["max_extensions"])
         self.device_faults = FaultLog()   # for the mediator and the hub: never personal data
+        self.idle_gc = IdleCollector()   # full garbage collections when nobody waits for the screen
         self.journey.voice_output_available = speaker is not None and speaker.available
         self._sounds: dict[str, object] = {}
         self.apply_look()
@@ -222,18 +225,26 @@ class KioskApp(App):
         self.effects.receipts, self.effects.voice, self.effects.desk, self.effects.hub = \
             self.receipts, self.voice, self.desk, self.hub
         self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset,
-                                          self.hub.session_wiped]
+                                          self.hub.session_wiped, self.idle_gc.end_of_session]
         self.device_faults.listeners.append(self.hub.report_fault)
         Window.bind(on_key_down=self.input.on_key_down, on_request_close=self.on_request_close)
         ExceptionManager.add_handler(_RecoverFromErrors(self))
         Clock.schedule_interval(self.check_inactivity, 0.5)
+        Window.bind(on_motion=lambda *_: self.idle_gc.input(), on_key_down=lambda *_: self.idle_gc.input())
         self.display.present(journey.screen())
-        # `_ready` in the second frame's clock tick, i.e. once the first screen is on glass: a
-        # callback scheduled with 0 from inside a callback waits for the next frame
-        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._ready, 0), 0)
+        Clock.schedule_once(self._when_settled, 0)
         return self.display.root
 
-    def _ready(self, _dt) -> None:
+    def _when_settled(self, _dt, frames: int = 0) -> None:
+        """`_ready` once the first screen is on glass and the loop has nothing left to draw
+        (Kivy draws the first screen twice), at the latest after SETTLE_MAX_FRAMES frames. A
+        callback scheduled with 0 from inside a callback runs in the next frame."""
+        if Window.canvas.needs_redraw and frames < SETTLE_MAX_FRAMES:
+            Clock.schedule_once(lambda dt: self._when_settled(dt, frames + 1), 0)
+        else:
+            self._ready(_dt)
+
+    def _ready(self, _dt=None) -> None:
         """The first screen is interactive: tell the service manager, and ping its watchdog from
         this clock so that a frozen UI loop (not only a dead process) gets the kiosk restarted.
         The slow devices open now, off the UI thread: their imports (escpos, vosk, requests)
@@ -248,6 +259,8 @@ class KioskApp(App):
         if self._print_service_factory is not None:
             self.receipts.open_in_background(self._print_service_factory)
         service_manager.notify_ready()
+        self.idle_gc.install()
+        Clock.schedule_interval(self.idle_gc.tick, 0.5)
         self._watchdog = service_manager.start_watchdog(Clock)
         self.speech.prepare_prompts(self.journey.languages)
 
@@ -334,6 +347,7 @@ class KioskApp(App):
         from kiosk.devices import service_manager
 
         service_manager.notify_stopping()
+        self.idle_gc.uninstall()
         self.journey.wipe()
         self.speech.close()
         self.receipts.close()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from kiosk.core.i18n import LANGUAGE_NAMES
+
+from kiosk.core import bidi_text
 from kiosk.core.bidi_text import (abbreviate, abbreviate_too_wide, display_line, display_lines, has_rtl,
                                   is_rtl_language, shape, too_wide_words, wrap)
 
@@ -114,3 +117,16 @@ def test_a_word_too_wide_for_a_button_is_abbreviated_never_cut():
     assert fitted == "Голос недоступн.\nщо"
     assert all(width(w) <= 100 for w in fitted.split())
     assert abbreviate("مساعدةمساعدة", 50, width) == "مساعدةمساعدة", "Arabic is not abbreviated"
+
+
+def test_the_known_form_of_the_arabic_name_is_the_shapers_own():
+    """« العربية » on every screen's picker is drawn without the shaper: it must be its output."""
+    from arabic_reshaper import ArabicReshaper
+    from bidi.algorithm import get_display
+
+    shaped = ArabicReshaper(configuration={"delete_harakat": False}).reshape(bidi_text.ARABIC_NAME)
+    assert bidi_text.ARABIC_NAME_SHAPED == shaped
+    assert bidi_text.shape(bidi_text.ARABIC_NAME) == shaped
+    for direction in (None, True, False):
+        assert bidi_text.display_line(bidi_text.ARABIC_NAME, direction) == get_display(shaped)
+    assert LANGUAGE_NAMES["ar"] == bidi_text.ARABIC_NAME

@@ -322,3 +322,26 @@ def test_qr_code_on_screen_as_the_paper_alternative(kiosk):
     assert url in kiosk.visible_texts()
     from kiosk.quality.audit import audit_screen
     assert audit_screen(kiosk, "normal") == []
+
+
+def test_full_garbage_collections_wait_for_a_pause_or_the_end_of_the_session(kiosk):
+    """A full collection (~0.1 s) never runs by itself under a finger: the app runs it when
+    nobody waits (kiosk.core.idle_gc)."""
+    import gc
+    import time
+
+    app = kiosk.app
+    assert gc.get_threshold()[2] > 10**6, "automatic full collections are off while the kiosk runs"
+    app.idle_gc.tick()   # the fixture's own end of session, if not collected yet
+    started = time.monotonic()
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    assert app.idle_gc.last_input >= started, "touches reach the collector"
+    assert app.idle_gc.pending and not app.idle_gc.due()
+    before = app.idle_gc.collections
+    app.end_session("abandoned")
+    kiosk.pump(2)
+    assert kiosk.screen_name == "attract"
+    assert app.idle_gc.due()
+    assert app.idle_gc.tick() is True
+    assert app.idle_gc.collections == before + 1

@@ -47,6 +47,9 @@ class KioskLabel(Label):
     _drawn: tuple = ()
 
     def texture_update(self, *largs):
+        if self._width_still_coming():
+            self._trigger_texture()   # drawn once the layout has given the label its width
+            return
         core = self._label
         text = self.text
         core.options["halign"] = _FLIP_ALIGN.get(self.halign, self.halign) if self.rtl else self.halign
@@ -72,6 +75,16 @@ class KioskLabel(Label):
             core.text = text
             self._drawn = tuple(text.split("\n")) if text else ()
         super().texture_update(*largs)
+
+    def _width_still_coming(self) -> bool:
+        """A wrapped label whose parent has yet to lay it out: drawn now, at Kivy's default
+        width of 100 px, a paragraph would be wrapped into dozens of lines and thrown away a
+        moment later (every label of a new page was drawn twice)."""
+        parent = self.parent
+        if parent is None or self.text_size[0] is None or self.size_hint_x is None:
+            return False
+        trigger = getattr(parent, "_trigger_layout", None)
+        return trigger is not None and trigger.is_triggered
 
     def _line_width(self) -> float | None:
         width = self.text_size[0]
