@@ -87,6 +87,26 @@ def _fd_kinds() -> dict[str, int]:
     return kinds
 
 
+FONT_SUFFIXES = (".ttf", ".otf")
+FONT_CACHE_BOUND = 8 * 3 * 8
+"""Kivy's SDL2 text provider keeps each font it opened, one descriptor per face and size, for
+the life of the process: a cache, not a leak. Its bound: 8 font files (Atkinson and DejaVu
+regular and bold, DejaVu condensed regular and bold, Lucide) × 3 text sizes × at most 8 sizes
+of text per text size (titles, body, key sentence, buttons, bar, markers, pictograms). A face
+met for the first time after the warm-up (a word too wide for its line in a language, at one
+text size) opens one more. Counted apart from the other descriptors, which must not grow."""
+
+
+def _font_files_open() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").endswith(FONT_SUFFIXES)
+        except OSError:
+            continue
+    return count
+
+
 def _speech_pid(app) -> int | None:
     proc = getattr(app.speaker, "_proc", None) if app.speaker is not None else None
     return proc.pid if proc is not None and proc.poll() is None else None
@@ -132,10 +152,12 @@ class Soak:
         # The free buttons of the pool (controls.take_button) are a cache: its size is the most
         # buttons ever held at once by all the screens together, a high-water mark reached
         # after a while, and each keeps the texture of the last words it showed. Counted apart.
-        from kiosk.ui.widgets import controls
+        # The block widgets of pages that went (content._take) are kept the same way.
+        from kiosk.ui.widgets import content, controls
 
         free = [b for buttons in controls._pool.values() for b in buttons]
-        pooled = [w for b in free for w in b.walk(restrict=True)]
+        free_blocks = [w for widgets in content._free.values() for w in widgets]
+        pooled = [w for b in free + free_blocks for w in b.walk(restrict=True)]
         pooled_textures = {id(w.texture) for w in pooled if getattr(w, "texture", None) is not None}
         return {
             "rss_app_kib": _rss_kib(),
@@ -145,7 +167,9 @@ class Soak:
             "textures": sum(issubclass(type(o), Texture) and id(o) not in pooled_textures
                             for o in objects),
             "pooled_buttons": len(free),
-            "fds": len(os.listdir("/proc/self/fd")),
+            "pooled_block_widgets": len(free_blocks),
+            "fds": len(os.listdir("/proc/self/fd")) - _font_files_open(),
+            "font_files_open": _font_files_open(),
             "fd_kinds": _fd_kinds(),
             "data_files": _files(self.data_dir),
             "runtime_files": _files(self.runtime_dir),
@@ -342,8 +366,10 @@ def run(argv: list[str]) -> dict:
         "rss_speech_worker": _growth(after_warmup["rss_speech_worker_kib"], at_end["rss_speech_worker_kib"]),
         "widgets": at_end["widgets"] - after_warmup["widgets"],
         "textures": at_end["textures"] - after_warmup["textures"],
-        "fds": at_end["fds"] - after_warmup["fds"],
+        "fds": at_end["fds"] - after_warmup["fds"],   # font files apart (FONT_CACHE_BOUND)
+        "font_files_open": at_end["font_files_open"] - after_warmup["font_files_open"],
         "pooled_buttons": at_end["pooled_buttons"] - after_warmup["pooled_buttons"],
+        "pooled_block_widgets": at_end["pooled_block_widgets"] - after_warmup["pooled_block_widgets"],
         "p95_last_over_first": (round(_p95(last) / _p95(first), 3) if first and last else None),
     }
     out["growth_after_warmup"] = growth
@@ -351,6 +377,7 @@ def run(argv: list[str]) -> dict:
         "memory": all(g is not None and g < MEMORY_GROWTH_GOAL
                       for g in (growth["rss_app"], growth["rss_speech_worker"])),
         "widgets_textures_fds": growth["widgets"] <= 0 and growth["fds"] <= 0
+        and at_end["font_files_open"] <= FONT_CACHE_BOUND
         and growth["textures"] <= TEXTURE_SLACK * after_warmup["textures"],
         "nothing_left_on_disk": not out["files_left"]["data"] and not out["files_left"]["runtime"],
         "p95_steady": None if args.untimed else growth["p95_last_over_first"] is not None
