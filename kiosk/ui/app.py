@@ -47,6 +47,7 @@ from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
 WIDGET_KV = ("text", "controls", "content", "bar", "overlay", "keyboard")  # base classes first
+CLOCK_PASSES_PER_FRAME = 40
 SETTLE_MAX_FRAMES = 30   # a screen that never stops drawing still gets its devices (~0.5 s)
 
 
@@ -197,6 +198,10 @@ class KioskApp(App):
 
         _register_fonts()
         _load_kv_files()
+        # A page is ~14 layouts deep and a wrapped label is drawn only once it has its width
+        # (widgets/text.py): settling a new page in one frame takes more passes of triggered
+        # events than Kivy's default 20, after which it would draw half a page and warn.
+        Clock.max_iteration = max(Clock.max_iteration, CLOCK_PASSES_PER_FRAME)
         journey, config = self.journey, self.kiosk_config
         self.speech = SpeechOutput(self.speaker, lambda: journey.session, self._voice_output_changed)
         self.display = Display(journey, self.speech)

@@ -25,6 +25,7 @@ from kivy.uix.label import Label
 
 from kiosk.core.bidi_text import (abbreviate_too_wide, display_lines, has_rtl, shape,
                                   too_wide_words, wrap)
+from kiosk.ui.widgets.tree import ancestors
 
 _FLIP_ALIGN = {"left": "right", "right": "left"}
 # a narrower face of a text font, same letter height: for a word too wide for its button
@@ -77,14 +78,20 @@ class KioskLabel(Label):
         super().texture_update(*largs)
 
     def _width_still_coming(self) -> bool:
-        """A wrapped label whose parent has yet to lay it out: drawn now, at Kivy's default
-        width of 100 px, a paragraph would be wrapped into dozens of lines and thrown away a
-        moment later (every label of a new page was drawn twice)."""
-        parent = self.parent
-        if parent is None or self.text_size[0] is None or self.size_hint_x is None:
+        """A wrapped label that a layout above it has yet to size: drawn now, at Kivy's default
+        width of 100 px (or 0 inside a parent not sized yet), a paragraph would be wrapped into
+        dozens of lines, or each word cut to fit, and thrown away a moment later (every label
+        of a new page was drawn twice)."""
+        if self.parent is None or self.text_size[0] is None or self.size_hint_x is None:
             return False
-        trigger = getattr(parent, "_trigger_layout", None)
-        return trigger is not None and trigger.is_triggered
+        # its parent's layout still to run, or, for a label not even two letters wide, any
+        # layout above it (a parent not sized yet gives its children no width)
+        nodes = ancestors(self) if self.width < 2 * self.font_size else (self.parent,)
+        for node in nodes:
+            trigger = getattr(node, "_trigger_layout", None)
+            if trigger is not None and trigger.is_triggered:
+                return True
+        return False
 
     def _line_width(self) -> float | None:
         width = self.text_size[0]
