@@ -52,12 +52,12 @@ SETTLE_MAX_FRAMES = 30   # a screen that never stops drawing still gets its devi
 
 
 def _load_kv_files() -> None:
-    from kiosk.ui.screens import kv_files
+    """The widgets' kv files; each screen's own is loaded when the screen is first built."""
+    from kiosk.ui.screens import SCREENS_DIR, load_kv
 
     for name in WIDGET_KV:
         Builder.load_file(str(paths.ROOT / "kiosk" / "ui" / "widgets" / f"{name}.kv"))
-    for path in kv_files():
-        Builder.load_file(str(path))
+    load_kv(SCREENS_DIR / "base.kv")
 
 
 def _camera_present() -> bool:
@@ -265,9 +265,13 @@ class KioskApp(App):
             self.receipts.open_in_background(self._print_service_factory)
         service_manager.notify_ready()
         self.idle_gc.install()
-        Clock.schedule_interval(self.idle_gc.tick, 0.5)
+        Clock.schedule_interval(self._collect_garbage_if_due, 0.5)
         self._watchdog = service_manager.start_watchdog(Clock)
         self.speech.prepare_prompts(self.journey.languages)
+
+    def _collect_garbage_if_due(self, _dt) -> None:
+        # returns None: a callback of schedule_interval that returns False is unscheduled
+        self.idle_gc.tick()
 
     def on_request_close(self, *_args, **_kwargs) -> bool:
         """A window-close request (a window manager's shortcut, a close button): refused. Only

@@ -1,7 +1,7 @@
 """The screen registry: how each screen of kiosk/core/screens.py is drawn.
 
-One entry per screen name drives both the kv files loaded at start and the construction of the
-screen the first time it is shown. A screen that only lays out a model is the generic
+One entry per screen name drives the construction of the screen the first time it is shown,
+with its kv file loaded then. A screen that only lays out a model is the generic
 `BaseScreen` (base.py + base.kv) with a few layout settings; a screen with behaviour of its own
 has a class and a kv file side by side.
 """
@@ -52,18 +52,20 @@ SCREENS: dict[str, ScreenSpec] = {
 }
 
 
-def kv_files() -> list[Path]:
-    """base.kv first (a screen's rule must come after its base's rule), then each screen's own."""
-    files = [SCREENS_DIR / "base.kv"]
-    for spec in SCREENS.values():
-        if spec.kv_file not in files:
-            files.append(spec.kv_file)
-    return files
+def load_kv(path: Path) -> None:
+    """Load a screen's kv file once (the app loads base.kv at start, the others here, just
+    before their screen is first built: a faster start)."""
+    from kivy.lang import Builder
+
+    if str(path) not in Builder.files:
+        Builder.load_file(str(path))
 
 
 def build_screen(name: str):
     """The screen widget for a screen name (built on first use: a faster start)."""
     spec = SCREENS[name]
+    load_kv(SCREENS_DIR / "base.kv")
+    load_kv(spec.kv_file)
     module, _, cls_name = spec.cls.partition(":")
     cls = getattr(importlib.import_module(module), cls_name)
     return cls(name=name, **spec.layout)
