@@ -24,7 +24,7 @@ def representative_stops(example: str = "carte-vitale") -> list[tuple[str, list[
         ("mediator", to_demarche + ["help:urgent"]),
         ("end", to_demarche + ["end"]),
         ("feedback", to_demarche + ["end", "face:2"]),
-        ("search", ["start", "search", "key:c", "key:a", "key:r", "key:t", "key:e"]),
+        ("search", ["start", "search", "@search-word"]),
         ("overlay-help", ["start", "call"]),
         ("overlay-timeout", ["start", "@timeout"]),
         ("overlay-print", to_demarche + ["print"]),  # the card "French too?" outside French
@@ -66,6 +66,9 @@ def go_to(driver, events: list[str], mode: str, language: str = "fr") -> None:
         if event == "@timeout":
             driver.clock.advance(app.inactivity.inactivity_seconds + 1)
             app.check_inactivity()
+        elif event == "@search-word":  # a word typed on the language's own keyboard
+            for letter in SEARCH_WORDS.get(language, SEARCH_WORDS["fr"]):
+                driver.act(f"key:{letter}")
         elif event == "@pin":  # the mediator types the PIN
             for digit in _known_pin(app):
                 driver.act(f"staff:digit:{digit}")
@@ -76,6 +79,10 @@ def go_to(driver, events: list[str], mode: str, language: str = "fr") -> None:
 
 
 TOUR_PIN = "2468"
+SEARCH_WORDS = {"fr": "carte", "en": "card", "es": "tarjeta", "pt": "cartao", "tr": "kart",
+                "ro": "card", "uk": "картка", "ar": "بطاقة"}
+"""The word the tour types on the search screen: « card » in each language, with letters of the
+first page of its keyboard."""
 
 
 def _known_pin(app) -> str:

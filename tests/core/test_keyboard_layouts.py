@@ -72,3 +72,12 @@ def test_words_typed_on_the_keyboard_find_the_demarche(language, typed, expected
         state.press("space" if char == " " else char)
     results = find_demarches(state.text, load_catalogue().demarches, matcher_for(language))
     assert results and results[0].id == expected
+
+
+def test_the_tours_search_word_is_typed_on_each_languages_first_page():
+    from kiosk.core.keyboard_layouts import LAYOUTS
+    from kiosk.quality.tour import SEARCH_WORDS
+
+    assert set(SEARCH_WORDS) == set(LAYOUTS)
+    for language, word in SEARCH_WORDS.items():
+        assert set(word) <= set("".join(LAYOUTS[language].letters)), language
