@@ -509,10 +509,18 @@ def purge_folder(folder: str) -> int:
 
 
 def _end_now(worker: Worker) -> None:
-    """SIGTERM: stop the player, delete the live audio, exit at once."""
-    worker.interrupt()
-    purge_folder(worker.runtime_dir)
-    os._exit(0)
+    """SIGTERM (the kiosk's own, or its death): kill the player, delete the live audio, exit at
+    once. It takes no lock and writes nothing to the kiosk: the handler may run while this very
+    thread holds the worker's lock, and a write to a kiosk already gone would raise before the
+    exit (such workers outlived their kiosk)."""
+    try:
+        playback = worker.current
+        if playback is not None:
+            with contextlib.suppress(Exception):
+                playback.proc.kill()
+        purge_folder(worker.runtime_dir)
+    finally:
+        os._exit(0)
 
 
 def _end_with_parent(worker: Worker) -> None:
