@@ -216,7 +216,9 @@ def run(argv: list[str]) -> dict:
     parser.add_argument("--profile", metavar="OUT", help="write a cProfile of the measured walks")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("KIOSK_DATA_DIR", tempfile.mkdtemp(prefix="kiosk-bench-nav-"))
+    made_data_dir = None
+    if "KIOSK_DATA_DIR" not in os.environ:   # our own, removed at the end
+        made_data_dir = os.environ["KIOSK_DATA_DIR"] = tempfile.mkdtemp(prefix="kiosk-bench-nav-")
     from kiosk.commands.screens import start_driver
     from kiosk.core.config import load_config
 
@@ -253,4 +255,8 @@ def run(argv: list[str]) -> dict:
     out["p95_ratio_to_redraw"] = {mode: out[mode]["p95_ratio_to_redraw"] for mode in ("normal", "largest_text")}
     out["goal_ratio_met"] = out["normal"]["goal_ratio_met"] and out["largest_text"]["goal_ratio_met"]
     driver.stop()
+    if made_data_dir:
+        import shutil
+
+        shutil.rmtree(made_data_dir, ignore_errors=True)
     return out
