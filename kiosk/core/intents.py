@@ -139,6 +139,10 @@ class Language:
     # "araba-sı" but "geçmiş-i", so "geçmişi" is not "geçm" + "si")
     after_vowel: str = ""
     vowels: str = "aeiou"
+    # letters a word may carry at its end with no meaning of their own for the matcher, taken off
+    # only when what remains is a word the lexicon knows (Maghrebi negation "ma … ch":
+    # "ما رجعوليش" is "رجعولي" said negatively, the démarche is the same)
+    clitics: tuple[str, ...] = ()
 
     @classmethod
     def from_table(cls, table: dict) -> "Language":
@@ -172,6 +176,7 @@ class Language:
             fuzzy_min_length=int(table.get("fuzzy_min_length", 6)),
             after_vowel=f(str(table.get("after_vowel", ""))),
             vowels=f(str(table.get("vowels", "aeiou"))),
+            clitics=tuple(f(c) for c in table.get("clitics", ())),
         )
 
     def number_words(self, digits: str) -> list[str]:
@@ -219,6 +224,7 @@ class Normaliser:
     def __init__(self, language: Language, known: set[str] | None = None):
         self.lang = language
         self.known = known or set()  # merged-letter words worth keeping (acronyms of the lexicon)
+        self.vocab: set[str] = set()  # content stems of the lexicon (set once it is read)
         self._stem = lru_cache(maxsize=20000)(self._stem_uncached)
 
     def fold(self, text: str) -> str:
@@ -298,10 +304,23 @@ class Normaliser:
             if w in lang.weak:
                 toks.append(_Tok(w, True))
             else:
-                toks.append(_Tok(self._stem(w), False))
+                stem = self._stem(w)
+                if lang.clitics and stem not in self.vocab:
+                    stem = self._unclitic(w, stem)
+                toks.append(_Tok(stem, False))
             if len(toks) >= MAX_TOKENS:
                 break
         return toks
+
+    def _unclitic(self, word: str, stem: str) -> str:
+        """`word` without a clitic of the language when that leaves a word the lexicon knows."""
+        lang = self.lang
+        for c in lang.clitics:
+            if word.endswith(c) and len(word) - len(c) >= lang.min_stem:
+                base = lang.forms.get(word[:-len(c)], word[:-len(c)])
+                if " " not in base and self._stem(base) in self.vocab:
+                    return self._stem(base)
+        return stem
 
     def _stem_uncached(self, word: str) -> str:
         # doubled letters say the same thing ("allocation"/"alocation", "adresse"/"adrese")
@@ -418,6 +437,7 @@ class IntentMatcher:
 
         # fuzzy lookup tables over the content stems of the lexicon
         self._vocab = content_stems
+        self.normaliser.vocab = content_stems
         self._deletes: dict[str, set[str]] = {}
         self._sounds: dict[str, set[str]] = {}
         min_len = self.language.fuzzy_min_length
