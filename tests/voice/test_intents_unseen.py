@@ -36,7 +36,8 @@ def misses(res: dict) -> list[tuple[str, str, str, str]]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name, share", [("unseen", 1.0), ("unseen2", 0.5), ("unseen3", 0.5),
-                                         ("unseen4", 0.45), ("unseen5", 0.4)])
+                                         ("unseen4", 0.45), ("unseen5", 0.4),
+                                         ("unseen6", 0.66), ("unseen7", 0.66)])
 def test_unseen_sets_are_spoken_style_with_out_of_scope_and_apart_from_dev(lang, name, share):
     found = rows(name, lang)
     kinds = read_intent_kinds(paths.INTENTS_TSV)
@@ -59,11 +60,16 @@ def test_first_unseen_set_meets_every_goal(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name, floor", [("unseen2", None), ("unseen3", 0.93), ("unseen4", None),
-                                         ("unseen5", 0.85)])
+                                         ("unseen5", 0.85), ("unseen6", None), ("unseen7", None)])
 def test_later_unseen_sets_top1_and_never_sure_of_a_wrong_answer(lang, name, floor):
     """The third set keeps a lower floor: "je veux le français" is a request for a language,
     which the kiosk takes by name before matching (language_request), not the `langue` id.
-    The fifth was only partly worked on: its misses are what the lexicons still lack."""
+    The fifth was only partly worked on: its misses are what the lexicons still lack.
+    Before any fix the sixth scored fr 98 %, en 97 %, ar 93 % (one wrong "sure"), es 96 %,
+    pt 100 %, tr 92 %, ro 96 %, uk 88 %; the seventh, written after those fixes and measured
+    once before fixing it, fr 85 % (one wrong "sure", one out-of-scope line taken), en 82 %,
+    ar 92 %, es 83 %, pt 82 % (one out-of-scope line taken), tr 82 %, ro 86 %, uk 82 % (one
+    wrong "sure"): the honest figure for phrasings never seen. Both meet the goals now."""
     found = rows(name, lang)
     res = evaluate(matcher(lang), found)
     assert res["top1_accuracy"] >= (floor or TOP1_GOAL.get(lang, 0.95)), misses(res)
@@ -127,3 +133,22 @@ def test_turkish_buffer_letters_follow_a_vowel():
     stem = lambda w: matcher("tr").normaliser.tokens(w)[0].stem  # noqa: E731
     assert stem("arabası") == stem("araba")
     assert stem("kartı") == stem("kart") == stem("kartımı")
+
+
+def test_maghrebi_negation_is_taken_off_a_known_word_only():
+    d = matcher("ar").decide("ما رجعوليش الفلوس ديال الطبيب")  # "they did not give me back"
+    assert d.status != NONE and d.best.id == "remboursement-soins"
+    assert matcher("ar").normaliser.tokens("عيش")[0].stem == "عيش"  # no known word under it
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "vous savez où je peux garer ma voiture"), ("pt", "onde posso estacionar o carro"),
+    ("es", "dónde puedo aparcar el coche"), ("en", "where can i park my car"),
+])
+def test_parking_a_car_is_no_registration(lang, text):
+    assert matcher(lang).decide(text).status == NONE
+
+
+def test_at_eighty_a_tiny_income_is_the_old_age_minimum_not_the_rsa():
+    d = matcher("fr").decide("mon père a quatre vingt ans et touche presque rien")
+    assert d.status != NONE and d.best.id == "minimum-vieillesse"
