@@ -151,6 +151,16 @@ def _default_cache_dir() -> Path:
     return data_dir() / "speech-cache"
 
 
+def alsa_has_a_card(cards_file: str = "/proc/asound/cards") -> bool:
+    """False when the kernel has no sound card for `aplay`: ALSA lists none, or is absent."""
+    try:
+        with open(cards_file, encoding="utf-8", errors="replace") as cards:
+            text = cards.read()
+    except OSError:
+        return False
+    return "no soundcards" not in text and bool(text.strip())
+
+
 def _classify_player_error(detail: str) -> str:
     text = (detail or "").lower()
     markers = ("no soundcards", "cannot find card", "audio open error", "no such device",
@@ -211,6 +221,9 @@ class Speaker:
 
         if not shutil.which(self.player[0]):
             self._set_problem("no_player", f"player {self.player[0]!r} not found")
+        elif self._check_player and Path(self.player[0]).name == "aplay" and not alsa_has_a_card():
+            # known at once, so the first screen shows it (the worker's probe still runs)
+            self._set_problem("no_sound_card", "the kernel lists no sound card (/proc/asound/cards)")
         self._sender = threading.Thread(target=self._send_loop, name="speech-send", daemon=True)
         self._supervisor = threading.Thread(target=self._supervise, name="speech-supervisor", daemon=True)
         self._sender.start()
@@ -525,7 +538,7 @@ class Speaker:
         }
 
     def _supervise(self) -> None:
-        probe = self._problem is None and self._check_player
+        probe = self._problem in (None, "no_sound_card") and self._check_player
         while not self._closed:
             try:
                 proc = self._spawn()

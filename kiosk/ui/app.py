@@ -232,6 +232,8 @@ class KioskApp(App):
         self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset,
                                           self.hub.session_wiped, self.idle_gc.end_of_session]
         self.device_faults.listeners.append(self.hub.report_fault)
+        if self.speaker is not None and self.speaker.enabled and not self.journey.voice_output_available:
+            self.device_faults.append(f"speech: {self.speaker.unavailable_reason}")  # known at once
         Window.bind(on_key_down=self.input.on_key_down, on_request_close=self.on_request_close)
         ExceptionManager.add_handler(_RecoverFromErrors(self))
         Clock.schedule_interval(self.check_inactivity, 0.5)
@@ -240,10 +242,15 @@ class KioskApp(App):
         Clock.schedule_once(self._when_settled, 0)
         return self.display.root
 
+    def on_start(self):
+        from kiosk.ui.first_frame import drop_pending_exposures
+
+        drop_pending_exposures()   # the first frame, about to be drawn, covers them
+
     def _when_settled(self, _dt, frames: int = 0) -> None:
-        """`_ready` once the first screen is on glass and the loop has nothing left to draw
-        (Kivy draws the first screen twice), at the latest after SETTLE_MAX_FRAMES frames. A
-        callback scheduled with 0 from inside a callback runs in the next frame."""
+        """`_ready` once the first screen is on glass and the loop has nothing left to draw, at
+        the latest after SETTLE_MAX_FRAMES frames. A callback scheduled with 0 from inside a
+        callback runs in the next frame."""
         if Window.canvas.needs_redraw and frames < SETTLE_MAX_FRAMES:
             Clock.schedule_once(lambda dt: self._when_settled(dt, frames + 1), 0)
         else:

@@ -71,9 +71,12 @@ class Focus:
             self._paint()
 
     def _paint(self, reveal: bool = True) -> None:
-        for button in self._all_buttons():
-            button.focused = False
         focused = self.widget()
+        for button in self._all_buttons():
+            # the focused one is not unset and set again (a needless redraw); != sees through
+            # the weak proxies that `ids` gives, `is not` would not
+            if button != focused:
+                button.focused = False
         if focused is not None:
             focused.focused = True
             _order, _content, scroll_to = self._controls()
