@@ -143,6 +143,10 @@ class Language:
     # only when what remains is a word the lexicon knows (Maghrebi negation "ma … ch":
     # "ما رجعوليش" is "رجعولي" said negatively, the démarche is the same)
     clitics: tuple[str, ...] = ()
+    # a word's ending rewritten to another (a conjugated verb to its infinitive: Portuguese
+    # "mudámos" → "mudar", Spanish "cambié" → "cambiar"), only when the word is unknown to the
+    # lexicon and the rewritten word is known, longest ending first
+    endings: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_table(cls, table: dict) -> "Language":
@@ -177,6 +181,8 @@ class Language:
             after_vowel=f(str(table.get("after_vowel", ""))),
             vowels=f(str(table.get("vowels", "aeiou"))),
             clitics=tuple(f(c) for c in table.get("clitics", ())),
+            endings=tuple(sorted(((f(a), f(b)) for a, b in table.get("endings", ())),
+                                 key=lambda e: len(e[0]), reverse=True)),
         )
 
     def number_words(self, digits: str) -> list[str]:
@@ -305,7 +311,7 @@ class Normaliser:
                 toks.append(_Tok(w, True))
             else:
                 stem = self._stem(w)
-                if lang.clitics and stem not in self.vocab:
+                if (lang.clitics or lang.endings) and stem not in self.vocab:
                     stem = self._unclitic(w, stem)
                 toks.append(_Tok(stem, False))
             if len(toks) >= MAX_TOKENS:
@@ -319,6 +325,12 @@ class Normaliser:
             if word.endswith(c) and len(word) - len(c) >= lang.min_stem:
                 base = lang.forms.get(word[:-len(c)], word[:-len(c)])
                 if " " not in base and self._stem(base) in self.vocab:
+                    return self._stem(base)
+        for end, new in lang.endings:
+            if word.endswith(end) and len(word) - len(end) >= 2:
+                base = word[:-len(end)] + new
+                base = lang.forms.get(base, base)
+                if " " not in base and len(base) >= lang.min_stem and self._stem(base) in self.vocab:
                     return self._stem(base)
         return stem
 
