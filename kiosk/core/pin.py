@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
-import hmac
 import json
 import logging
 import os
 import re
-import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -62,6 +59,8 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     problem = pin_problem(pin)
     if problem:
         raise PinError(problem)
+    import secrets   # here, not at start: it loads OpenSSL, and only a PIN needs it
+
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
     digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
@@ -94,10 +93,14 @@ def verify_pin(pin: str, pin_hash: str | None) -> bool:
     _, n, r, p, salt, digest = pin_hash.split("$")
     expected = base64.b64decode(digest)
     actual = _scrypt(pin, base64.b64decode(salt), int(n), int(r), int(p), len(expected))
+    import hmac
+
     return hmac.compare_digest(actual, expected)
 
 
 def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, length: int = HASH_BYTES) -> bytes:
+    import hashlib   # OpenSSL's scrypt: loaded when a PIN is checked, not at start
+
     return hashlib.scrypt(pin.encode("ascii"), salt=salt, n=n, r=r, p=p,
                           maxmem=256 * 1024 * 1024, dklen=length)
 

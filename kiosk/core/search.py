@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from kiosk import paths
-from kiosk.core.intents import IntentMatcher
 from kiosk.core.keyboard_layouts import TYPABLE as KEYBOARD_TYPABLE, capitals, layout_for
 from kiosk.core.screen import Action, Block, KeyAction, ScreenModel, Translate, sentence
+
+if TYPE_CHECKING:   # the matcher is loaded when first searched or spoken to, not at start
+    from kiosk.core.intents import IntentMatcher
 
 LETTERS, ACCENTS = "letters", "accents"
 BACKSPACE, SPACE, CLEAR, PAGE = "backspace", "space", "clear", "page"
@@ -87,6 +89,8 @@ class Result:
 @lru_cache(maxsize=8)   # one per language offered
 def matcher_for(language: str) -> IntentMatcher:
     """The intent matcher of a language, loaded once; French when that language has no lexicon."""
+    from kiosk.core.intents import IntentMatcher
+
     if not (paths.ASSETS / f"intents-lexicon.{language}.toml").exists():
         language = "fr"
     return IntentMatcher.load(language)

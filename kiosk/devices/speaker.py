@@ -84,8 +84,10 @@ def fixed_prompts(languages: Iterable[str] = ("fr", "en")) -> dict[str, tuple[st
             for lang in languages for key, msgid in PROMPTS.items()}
 
 
-FIXED_PROMPTS: dict[str, tuple[str, str]] = fixed_prompts()
-"""Prompts worth pre-rendering at start-up or install time (`kiosk speech prerender`)."""
+def __getattr__(name: str):
+    if name == "FIXED_PROMPTS":   # built when asked for: it reads two catalogues
+        return fixed_prompts()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 StateCallback = Callable[[str], None]
 
