@@ -311,7 +311,7 @@ class Normaliser:
                 toks.append(_Tok(w, True))
             else:
                 stem = self._stem(w)
-                if (lang.clitics or lang.endings) and stem not in self.vocab:
+                if (lang.clitics or lang.endings) and self.vocab and stem not in self.vocab:
                     stem = self._unclitic(w, stem)
                 toks.append(_Tok(stem, False))
             if len(toks) >= MAX_TOKENS:
