@@ -116,3 +116,30 @@ def test_every_language_is_named_on_the_first_screen_and_chosen_in_one_touch(kio
     kiosk.tap("language:es")
     assert app.journey.session.language == "es" and app.font_text == "Atkinson"
     assert "¿Qué necesita?" in kiosk.visible_texts()
+
+
+def test_no_glyph_citizens_can_meet_is_wider_than_labels_assume(kiosk):
+    """A label skips measuring its words when even the longest, in the widest glyph, fits a
+    line (widgets/text.py): that bound must hold for every character of the content and the
+    catalogues, in every text font, regular and bold, or a word could be cut."""
+    from pathlib import Path
+
+    from kivy.core.text import Label as CoreLabel
+
+    from kiosk import paths
+    from kiosk.core.keyboard_layouts import TYPABLE
+    from kiosk.ui.widgets.text import WIDEST_GLYPH_EM
+
+    texts = [p.read_text(encoding="utf-8") for p in Path(paths.ASSETS, "content").rglob("*.toml")]
+    texts += [p.read_text(encoding="utf-8") for p in Path(paths.LOCALES_DIR).rglob("*.po")]
+    texts.append("".join(TYPABLE) + "".join(TYPABLE).upper())   # what the keyboards type
+    characters = sorted({c for text in texts for c in text if c.isprintable() and not c.isspace()})
+    assert len(characters) > 200   # Latin with accents, Cyrillic, Arabic, punctuation
+    size, widest = 100, (0.0, "")
+    for font in ("Atkinson", "DejaVu"):
+        for bold in (False, True):
+            label = CoreLabel(font_name=font, font_size=size, bold=bold)
+            label.resolve_font_name()
+            for c in characters:
+                widest = max(widest, (label.get_extents(c)[0] / size, f"{c!r} in {font} bold={bold}"))
+    assert widest[0] <= WIDEST_GLYPH_EM, widest

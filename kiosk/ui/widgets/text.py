@@ -28,6 +28,9 @@ from kiosk.core.bidi_text import (abbreviate_too_wide, display_lines, has_rtl, s
 from kiosk.ui.widgets.tree import ancestors
 
 _FLIP_ALIGN = {"left": "right", "right": "left"}
+# no glyph of the text fonts (Atkinson Hyperlegible, DejaVu Sans, bold too) is wider than this,
+# in font sizes: "W", "Ш" and "—" are about 1.0, an Arabic "ش" alone in bold 1.38
+WIDEST_GLYPH_EM = 1.5
 # a narrower face of a text font, same letter height: for a word too wide for its button
 CONDENSED_FONTS = {"DejaVu": "DejaVuCondensed"}
 
@@ -64,7 +67,7 @@ class KioskLabel(Label):
             def measure(s: str) -> float:
                 return core.get_extents(shape(s))[0]
 
-            if too_wide_words(text, width, measure):
+            if self._may_hold_too_wide_a_word(text, width) and too_wide_words(text, width, measure):
                 text, lines = self._fit_words(text, width, measure)
         if right_to_left:
             lines = display_lines(text, width, lambda s: core.get_extents(s)[0],
@@ -92,6 +95,12 @@ class KioskLabel(Label):
             if trigger is not None and trigger.is_triggered:
                 return True
         return False
+
+    def _may_hold_too_wide_a_word(self, text: str, width: float) -> bool:
+        """False when even its longest word, in glyphs of the widest a text font has, fits a
+        line: then no word needs measuring (most labels, on every page)."""
+        longest = max((len(word) for word in text.split()), default=0)
+        return longest * self.font_size * WIDEST_GLYPH_EM > width
 
     def _line_width(self) -> float | None:
         width = self.text_size[0]
