@@ -36,8 +36,8 @@ class Display:
         column.add_widget(self.bar)
         column.add_widget(self.screens)
         self.overlay = AlertOverlay()
-        self.overlay.host = self.root   # added when a card shows, removed when it hides
         self.root.add_widget(column)
+        self.root.add_widget(self.overlay)
         self.model: ScreenModel | None = None
         self.bar_buttons: list[KioskButton] = []
         self.overlay_buttons: list[KioskButton] = []

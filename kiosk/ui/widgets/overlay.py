@@ -36,14 +36,8 @@ class AlertOverlay(FloatLayout):
     title = StringProperty("")
     bg_color = ListProperty([0, 0, 0, 1])
 
-    host = None
-    """The layout the card shows over. Hidden, the overlay is off the tree: Kivy draws a widget
-    of opacity 0 all the same, and its dimming layer would cost a full-screen fill every frame."""
-
     def show(self, model: ScreenModel, image=None) -> list[KioskButton]:
         """Show a model; `image` is an optional PIL image (a QR code) drawn large and sharp."""
-        if self.parent is None and self.host is not None:
-            self.host.add_widget(self)   # on top of everything
         self.name = model.name
         self.title = model.title
         self.ids.picture.texture = _texture(image) if image is not None else None
@@ -72,8 +66,6 @@ class AlertOverlay(FloatLayout):
         self.name = ""
         self.has_picture = False
         self.ids.picture.texture = None
-        if self.parent is not None and self.host is not None:
-            self.parent.remove_widget(self)
 
     def on_touch_down(self, touch):
         if not self.shown:
