@@ -4,40 +4,21 @@ phrase's words, near words never a certainty, wanting to buy a car is no démarc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kiosk import paths
 from kiosk.commands.intents import evaluate, read_eval_tsv
-from kiosk.core.intents import ASK, NONE, SURE, IntentMatcher, read_intent_kinds
+from kiosk.core.intents import ASK, NONE, SURE, read_intent_kinds
+from tests.voice.unseen_sets import DATA, matcher, misses, rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 LANGUAGES = ["fr", "en", "ar", "es", "pt", "tr", "ro", "uk"]
 TOP1_GOAL = {"fr": 0.97}  # others: 0.95
 MIN_LINES = {"fr": 60}    # others: 30 (first set), half that for the second
 
-_MATCHERS: dict[str, IntentMatcher] = {}
-
-
-def matcher(lang: str) -> IntentMatcher:
-    if lang not in _MATCHERS:
-        _MATCHERS[lang] = IntentMatcher.load(lang)
-    return _MATCHERS[lang]
-
-
-def rows(name: str, lang: str) -> list[tuple[str, str]]:
-    return read_eval_tsv(DATA / f"intents-{name}.{lang}.tsv")
-
-
-def misses(res: dict) -> list[tuple[str, str, str, str]]:
-    return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name, share", [("unseen", 1.0), ("unseen2", 0.5), ("unseen3", 0.5),
                                          ("unseen4", 0.45), ("unseen5", 0.4),
-                                         ("unseen6", 0.66), ("unseen7", 0.66)])
+                                         ("unseen6", 0.66), ("unseen7", 0.66), ("unseen10", 0.66)])
 def test_unseen_sets_are_spoken_style_with_out_of_scope_and_apart_from_dev(lang, name, share):
     found = rows(name, lang)
     kinds = read_intent_kinds(paths.INTENTS_TSV)
@@ -77,6 +58,22 @@ def test_later_unseen_sets_top1_and_never_sure_of_a_wrong_answer(lang, name, flo
     for text, expected in found:
         if expected == "none":
             assert matcher(lang).decide(text).status != SURE, text
+
+
+# The tenth set is kept unfixed, as a yardstick: written last (41 lines a language, 6 out of
+# scope), it measures what the lexicons know of phrasings nobody tuned them to. Its floors are
+# what it measured when it was written; a higher figure is real generalisation. The one wrong
+# "sure" (pt "chumbei no exame prático … outra vez", taken as "repeat") is known.
+UNSEEN10_MEASURED = {"fr": 0.78, "en": 0.87, "es": 0.85, "pt": 0.80, "ar": 0.78, "tr": 0.80,
+                     "ro": 0.80, "uk": 0.82}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_yardstick_set_keeps_its_figures_and_rejects_every_out_of_scope_line(lang):
+    res = evaluate(matcher(lang), rows("unseen10", lang))
+    assert res["top1_accuracy"] >= UNSEEN10_MEASURED[lang], misses(res)
+    assert res["out_of_scope_rejection"] == 1.0, misses(res)
+    assert res["wrong_sure"] <= (1 if lang == "pt" else 0), misses(res)
 
 
 # ── the rules ─────────────────────────────────────────────────────────────────────────────────

@@ -12,36 +12,17 @@ cheque), pt 69.4 % (the same electric bike). Both sets meet the goals now."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kiosk import paths
 from kiosk.commands.intents import evaluate, read_eval_tsv
-from kiosk.core.intents import NONE, SURE, IntentMatcher, read_intent_kinds
+from kiosk.core.intents import NONE, SURE, read_intent_kinds
+from tests.voice.unseen_sets import DATA, matcher, misses, rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 LANGUAGES = ["fr", "en", "es", "pt"]
 TOP1_GOAL = {"fr": 0.97}  # others: 0.95
 MIN_LINES = {("unseen8", "fr"): 40, ("unseen9", "fr"): 30, ("unseen8", None): 30,
              ("unseen9", None): 25}
-
-_MATCHERS: dict[str, IntentMatcher] = {}
-
-
-def matcher(lang: str) -> IntentMatcher:
-    if lang not in _MATCHERS:
-        _MATCHERS[lang] = IntentMatcher.load(lang)
-    return _MATCHERS[lang]
-
-
-def rows(name: str, lang: str) -> list[tuple[str, str]]:
-    return read_eval_tsv(DATA / f"intents-{name}.{lang}.tsv")
-
-
-def misses(res: dict) -> list[tuple[str, str, str, str]]:
-    return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
-
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", ["unseen8", "unseen9"])

@@ -16,38 +16,19 @@ contract ended at sixty")."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kiosk import paths
 from kiosk.commands.intents import evaluate, read_eval_tsv
-from kiosk.core.intents import SURE, IntentMatcher, read_intent_kinds
+from kiosk.core.intents import SURE, read_intent_kinds
+from tests.voice.unseen_sets import DATA, matcher, misses, rows
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 LANGUAGES = ["ar", "tr", "ro", "uk"]
 FLOORS = {
     "unseen8": {"ar": 0.97, "tr": 0.97, "ro": 0.97, "uk": 0.97},
     "unseen9": {"ar": 0.93, "tr": 0.96, "ro": 0.96, "uk": 0.96},
 }
 MIN_LINES = {"unseen8": 30, "unseen9": 25}
-
-_MATCHERS: dict[str, IntentMatcher] = {}
-
-
-def matcher(lang: str) -> IntentMatcher:
-    if lang not in _MATCHERS:
-        _MATCHERS[lang] = IntentMatcher.load(lang)
-    return _MATCHERS[lang]
-
-
-def rows(name: str, lang: str) -> list[tuple[str, str]]:
-    return read_eval_tsv(DATA / f"intents-{name}.{lang}.tsv")
-
-
-def misses(res: dict) -> list[tuple[str, str, str, str]]:
-    return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
-
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("name", ["unseen8", "unseen9"])
