@@ -35,6 +35,9 @@ import tempfile
 import time
 
 GOAL_P95_MS = 50.0
+# A long page in large text may take many frames to settle, and Kivy's scroll_to waits while a
+# layout is pending: frames given to bring a button into view before touching it (not timed)
+REVEAL_FRAMES = 60
 GOAL_RATIO = 1.5   # p95 touch → new screen drawn, over p95 of a redraw-only frame of that screen
 MAX_FRAMES = 120
 
@@ -108,7 +111,7 @@ def _measured_tap(driver, probe: Probe, action_id: str) -> dict:
     widget = driver.button(action_id)
     driver.clock.advance(1.0)
     screen = app.display.current_screen()
-    for _ in range(10):   # a long page (largest text) may still be laid out: scroll again
+    for _ in range(REVEAL_FRAMES):   # a long page (largest text) may still be laid out: scroll again
         screen.reveal(widget)
         driver.pump(1)
         if screen.in_view(widget):
