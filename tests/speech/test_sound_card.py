@@ -38,7 +38,7 @@ def test_a_card_missing_is_known_at_once_and_the_probe_has_the_last_word(make_sp
     # clears what /proc/asound said
     fake = tmp_path / "bin" / "aplay"
     fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\ncat > /dev/null 2>&1 < \"$(eval echo \\${$#})\"\nexit 0\n")
+    fake.write_text("#!/bin/sh\nexit 0\n")   # plays nothing, and says it worked
     fake.chmod(0o755)
     s = make_speaker(player=[str(fake), "-q"])
     assert wait_for(lambda: s.available, 10), s.unavailable_reason
