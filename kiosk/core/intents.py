@@ -59,6 +59,11 @@ _MAX_GAP = 2       # content words a phrase may skip between two of its words
 _MAX_SKIP = 3      # words in all (function words included) it may skip there
 _SPREAD_FACTOR = 0.1  # evidence lost per content word skipped beyond the first: far apart says less
 _FUZZY_FACTOR = 0.75
+# A command ("aide", "répéter", "terminer") said inside a longer sentence is usually a word of
+# that sentence, not a command: "mon récépissé se termine à la fin du mois", "help me with my
+# rent". A command id is kept only when at most this many content words of the utterance are
+# outside its phrases. None: no limit.
+COMMAND_MAX_OTHER: int | None = 3
 # A function word is matched only by a function word: "as" (you have) is not "ASS" (a benefit
 # whose doubled letter folds away), so weak stems carry this mark inside the matcher.
 _WEAK = "~"
@@ -585,6 +590,10 @@ class IntentMatcher:
                     total += weight
                     any_exact = any_exact or said_exactly
             total += negatives.get(intent, 0.0)
+            if (COMMAND_MAX_OTHER is not None and self.kinds.get(intent) == "command"
+                    and sum(1 for j, t in enumerate(toks) if not t.weak and j not in used)
+                    > COMMAND_MAX_OTHER):
+                continue
             if total > 0:
                 result[intent] = total
                 if any_exact and exact is not None:
