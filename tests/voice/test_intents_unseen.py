@@ -60,20 +60,22 @@ def test_later_unseen_sets_top1_and_never_sure_of_a_wrong_answer(lang, name, flo
             assert matcher(lang).decide(text).status != SURE, text
 
 
-# The tenth set is kept unfixed, as a yardstick: written last (41 lines a language, 6 out of
-# scope), it measures what the lexicons know of phrasings nobody tuned them to. Its floors are
-# what it measured when it was written; a higher figure is real generalisation. The one wrong
-# "sure" (pt "chumbei no exame prático … outra vez", taken as "repeat") is known.
-UNSEEN10_MEASURED = {"fr": 0.78, "en": 0.87, "es": 0.85, "pt": 0.80, "ar": 0.78, "tr": 0.80,
-                     "ro": 0.80, "uk": 0.82}
+# The tenth set was written last in its round (41 lines a language, 6 out of scope) and kept
+# unfixed for one session as a yardstick. Measured when it was written, before any fix: fr 78 %,
+# en 87 %, es 85 %, pt 80 % (one wrong "sure": "chumbei no exame prático … outra vez" taken as
+# "repeat"), ar 78 %, tr 80 %, ro 80 %, uk 82 %, every out-of-scope line rejected. That is the
+# honest figure. Its misses were then fixed (issue 13, with the eleventh set: see
+# test_intents_unseen_round11.py); the floors are what it meets after those fixes.
+UNSEEN10_FLOOR = {"fr": 0.95, "en": 1.0, "es": 1.0, "pt": 1.0, "ar": 0.97, "tr": 0.95,
+                  "ro": 0.97, "uk": 1.0}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_yardstick_set_keeps_its_figures_and_rejects_every_out_of_scope_line(lang):
+def test_the_tenth_set_keeps_its_floor_and_rejects_every_out_of_scope_line(lang):
     res = evaluate(matcher(lang), rows("unseen10", lang))
-    assert res["top1_accuracy"] >= UNSEEN10_MEASURED[lang], misses(res)
+    assert res["top1_accuracy"] >= UNSEEN10_FLOOR[lang], misses(res)
     assert res["out_of_scope_rejection"] == 1.0, misses(res)
-    assert res["wrong_sure"] <= (1 if lang == "pt" else 0), misses(res)
+    assert res["wrong_sure"] == 0, misses(res)
 
 
 # ── the rules ─────────────────────────────────────────────────────────────────────────────────

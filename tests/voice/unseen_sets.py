@@ -25,3 +25,28 @@ def rows(name: str, lang: str) -> list[tuple[str, str]]:
 
 def misses(res: dict) -> list[tuple[str, str, str, str]]:
     return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
+
+
+def check_spoken_set(name: str, lang: str, *, min_lines: int, min_none: int, min_ids: int,
+                     punctuation: str = ",.?!;:؟،") -> None:
+    """A set is spoken style (lowercase, none of `punctuation`), has enough lines, out-of-scope
+    lines and different ids, only ids of intents.tsv, no line twice, and no line of any other set
+    of its language."""
+    from kiosk import paths
+    from kiosk.core.intents import read_intent_kinds
+
+    found = rows(name, lang)
+    kinds = read_intent_kinds(paths.INTENTS_TSV)
+    assert len(found) >= min_lines
+    assert sum(e == "none" for _, e in found) >= min_none
+    assert len({e for _, e in found} - {"none"}) >= min_ids
+    assert {e for _, e in found} <= set(kinds) | {"none"}
+    for text, _ in found:
+        assert text == text.lower() and not any(c in text for c in punctuation), text
+    texts = [t for t, _ in found]
+    assert len(texts) == len(set(texts))
+    others: set[str] = set()
+    for path in DATA.glob(f"intents-*.{lang}.tsv"):
+        if path.name != f"intents-{name}.{lang}.tsv":
+            others |= {t for t, _ in read_eval_tsv(path)}
+    assert not set(texts) & others
