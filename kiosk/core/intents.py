@@ -20,6 +20,9 @@ on normalised tokens:
 
 `decide()` turns that into what the kiosk does: "sure" (go), "ask" (show the best two or three
 guesses as big buttons) or "none" (say it did not understand, offer the mediator).
+A command needs the utterance to be mostly its own words (COMMAND_MAX_OTHER), and "sure" needs
+stronger evidence when many words of the utterance are not explained by the best id's phrases
+(SURE_FREE_WORDS, SURE_EXTRA): a situation told in a long sentence is asked, not assumed.
 
 Work per call is bounded whatever the input: the text is cut at MAX_TEXT characters, a "word"
 longer than MAX_WORD is no word, at most MAX_TOKENS tokens are matched. `cost()` counts the work
@@ -64,6 +67,13 @@ _FUZZY_FACTOR = 0.75
 # rent". A command id is kept only when at most this many content words of the utterance are
 # outside its phrases. None: no limit.
 COMMAND_MAX_OTHER: int | None = 3
+# Being sure of a long sentence takes more: when more than SURE_FREE_WORDS content words of the
+# utterance lie outside the best id's phrases, its score must reach the language's sure_score
+# plus SURE_EXTRA to be decided as sure (else the kiosk asks). Fresh phrasings that describe a
+# situation were decided as sure on one word of a long sentence ("puedo dejar aquí el carrito
+# del bebé" → family benefits); short requests ("mon passeport il est fini") are not touched.
+SURE_FREE_WORDS = 1
+SURE_EXTRA = 2.0
 # A function word is matched only by a function word: "as" (you have) is not "ASS" (a benefit
 # whose doubled letter folds away), so weak stems carry this mark inside the matcher.
 _WEAK = "~"
@@ -514,8 +524,10 @@ class IntentMatcher:
         self._scores(text, only, work, None)
         return work.n
 
-    def _scores(self, text: str, only, work: _Work, exact: set[str] | None) -> dict[str, float]:
-        """Score of each id; ids with evidence said exactly (not only near words) go in `exact`."""
+    def _scores(self, text: str, only, work: _Work, exact: set[str] | None,
+                unexplained: dict[str, int] | None = None) -> dict[str, float]:
+        """Score of each id; ids with evidence said exactly (not only near words) go in `exact`;
+        how many content words of the utterance lie outside each id's phrases, in `unexplained`."""
         work.n += min(len(text), MAX_TEXT)
         toks = self.normaliser.tokens(text)
         if not toks:
@@ -590,10 +602,12 @@ class IntentMatcher:
                     total += weight
                     any_exact = any_exact or said_exactly
             total += negatives.get(intent, 0.0)
+            other = sum(1 for j, t in enumerate(toks) if not t.weak and j not in used)
             if (COMMAND_MAX_OTHER is not None and self.kinds.get(intent) == "command"
-                    and sum(1 for j, t in enumerate(toks) if not t.weak and j not in used)
-                    > COMMAND_MAX_OTHER):
+                    and other > COMMAND_MAX_OTHER):
                 continue
+            if unexplained is not None:
+                unexplained[intent] = other
             if total > 0:
                 result[intent] = total
                 if any_exact and exact is not None:
@@ -638,8 +652,11 @@ class IntentMatcher:
               only: set[str] | frozenset[str] | None = None) -> list[Candidate]:
         """The best ids for `text`, best first, with a confidence in [0, 1]. `only` restricts
         the ids considered (e.g. the answers a screen accepts)."""
+        return self._match(text, limit, only, None)
+
+    def _match(self, text: str, limit: int, only, unexplained: dict[str, int] | None) -> list[Candidate]:
         exact: set[str] = set()
-        scores = self._scores(text, only, _Work(), exact)
+        scores = self._scores(text, only, _Work(), exact, unexplained)
         if not scores:
             return []
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -653,12 +670,16 @@ class IntentMatcher:
 
     def decide(self, text: str, only: set[str] | frozenset[str] | None = None) -> Decision:
         """What the kiosk should do with `text`: SURE (one id), ASK (2–3 guesses), NONE."""
-        cands = self.match(text, limit=max(self.max_guesses, 3), only=only)
+        unexplained: dict[str, int] = {}
+        cands = self._match(text, max(self.max_guesses, 3), only, unexplained)
         if not cands or cands[0].score < self.min_score:
             return Decision(NONE, (), text)
         best = cands[0]
+        sure_score = self.sure_score
+        if unexplained.get(best.id, 0) > SURE_FREE_WORDS:
+            sure_score += SURE_EXTRA
         # only near words ("голодний" for "головний") may be a guess, never a certainty
-        if best.confidence >= self.sure and best.score >= self.sure_score and best.exact:
+        if best.confidence >= self.sure and best.score >= sure_score and best.exact:
             return Decision(SURE, (best,), text)
         guesses = tuple(c for c in cands if c.score >= self.ask_ratio * best.score
                         and c.score >= self.min_score / 2)[: self.max_guesses]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.commands.intents import evaluate
-from kiosk.core.intents import NONE
+from kiosk.core.intents import ASK, NONE, SURE
 from tests.voice.unseen_sets import check_spoken_set, matcher, misses, rows
 
 LANGUAGES = ["fr", "en", "es", "pt", "ar", "tr", "ro", "uk"]
@@ -78,3 +78,24 @@ def test_look_alikes_of_a_card_a_baby_a_car_or_electricity_are_out_of_scope(lang
 
 def test_the_portuguese_tram_is_not_electricity_but_the_electricity_bill_still_is():
     assert matcher("pt").decide("a fatura de eletricidade está muito alta").best.id == "cheque-energie"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "mon voisin parle toujours de son passeport quand on boit le café au marché"),
+    ("es", "mi vecino habla siempre de su pasaporte cuando tomamos café en el mercado"),
+    ("en", "my neighbour always talks about his passport when we drink coffee at the market"),
+])
+def test_one_strong_word_in_a_long_sentence_is_asked_not_sure(lang, text):
+    # SURE_FREE_WORDS / SURE_EXTRA: with many words the phrases do not explain, the evidence
+    # must be stronger to go straight on; the kiosk shows its guess instead
+    d = matcher(lang).decide(text)
+    assert d.status == ASK and d.best.id == "passeport"
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("fr", "passeport", "passeport"), ("fr", "mon passeport il est fini", "passeport"),
+    ("fr", "précédent", "retour"), ("en", "housing benefit", "aide-logement"),
+])
+def test_a_short_clear_request_is_still_sure(lang, text, expected):
+    d = matcher(lang).decide(text)
+    assert d.status == SURE and d.best.id == expected
