@@ -99,3 +99,22 @@ def test_one_strong_word_in_a_long_sentence_is_asked_not_sure(lang, text):
 def test_a_short_clear_request_is_still_sure(lang, text, expected):
     d = matcher(lang).decide(text)
     assert d.status == SURE and d.best.id == expected
+
+
+# The twelfth set (tests/data/intents-unseen12.<lang>.tsv) is kept unfixed, as a yardstick for
+# the next round: written at the end of this one, measured once before the rule on sure answers
+# (top-1 68.6 % over all languages, 12 wrong sure) and once after it (same top-1, 3 wrong sure).
+# Its floors are those figures; a higher one is real generalisation. Its misses were not read.
+UNSEEN12_MEASURED = {"fr": 0.80, "en": 0.82, "es": 0.73, "pt": 0.75, "ar": 0.58, "tr": 0.58,
+                     "ro": 0.60, "uk": 0.58}
+UNSEEN12_WRONG_SURE = {"es": 1, "pt": 1, "uk": 1}
+UNSEEN12_OUT_OF_SCOPE = {"uk": 0.83}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_twelfth_set_is_a_yardstick_kept_at_its_first_figures(lang):
+    check_spoken_set("unseen12", lang, min_lines=40, min_none=6, min_ids=34)
+    res = evaluate(matcher(lang), rows("unseen12", lang))
+    assert res["top1_accuracy"] >= UNSEEN12_MEASURED[lang], misses(res)
+    assert res["out_of_scope_rejection"] >= UNSEEN12_OUT_OF_SCOPE.get(lang, 1.0), misses(res)
+    assert res["wrong_sure"] <= UNSEEN12_WRONG_SURE.get(lang, 0), misses(res)
