@@ -14,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from kiosk.hub import signing
 from kiosk.hub.protocol import (MAX_BODY_BYTES, ProtocolError, parse_alert_query, parse_batch,
                                 parse_config_query, parse_config_report)
-from kiosk.hub.store import (HubError, KioskAuth, alerts_status, config_for, content_for, enrol, ingest,
-                             ingest_pg_batch, kiosk_auth, pg_one_statement, remember_nonce, report_config,
+from kiosk.hub.store import (CONTACT_WRITE_S, PG_ONE_STATEMENT_KINDS, HubError, KioskAuth, _last_contact_written,
+                             alerts_status, cached_kiosk_auth, config_for, content_for, enrol, forget_kiosk_auth,
+                             ingest, ingest_pg_batch, kiosk_auth, pg_one_statement, remember_nonce, report_config,
                              report_content)
 
 log = logging.getLogger(__name__)
@@ -69,15 +70,57 @@ def authenticate_headers(engine, h, method: str, path: str, body: bytes) -> Kios
     return kiosk
 
 
-def store_events(engine, headers, method: str, path: str, body: bytes, data) -> tuple[list[str], list[str]]:
-    """Authenticate, validate and store one batch in one transaction: (stored keys, duplicate keys)."""
-    kiosk = authenticate_headers(engine, headers, method, path, body)
+def batch_for(kiosk: KioskAuth, data) -> list[dict]:
+    """The events of a batch this kiosk may send (its own site), or HubError 422/403."""
     try:
         site, events = parse_batch(data)
     except ProtocolError as exc:
         raise HubError(422, f"Refused, nothing stored: {exc}.") from None
     if site != kiosk.site:
         raise HubError(403, "This kiosk belongs to another site: nothing stored.")
+    return events
+
+
+# the group writer's statement checks each kiosk's row itself: its cached secret may be this old
+GROUP_AUTH_CACHE_S = 600.0
+
+
+async def store_events_grouped(writer, engine, headers, path: str, body: bytes, data) -> tuple[list[str], list[str]]:
+    """`store_events` for a batch of counters and heartbeats on PostgreSQL: checked here in the event
+    loop with the cached credentials, stored by the process's group writer (kiosk/hub/pg_group.py).
+    Anything else (an unknown or changed kiosk, a help request, a fault) takes the careful path."""
+    from kiosk.hub.pg_group import KioskMismatch, Replayed
+
+    kiosk = cached_kiosk_auth(headers.get(signing.HEADER_KIOSK, ""), GROUP_AUTH_CACHE_S)
+    events = data.get("events") if isinstance(data, dict) else None
+    if kiosk is None or kiosk.revoked or not isinstance(events, list) \
+            or not all(isinstance(e, dict) and e.get("kind") in PG_ONE_STATEMENT_KINDS for e in events):
+        return await run_in_threadpool(store_events, engine, headers, "POST", path, body, data)
+    timestamp = headers.get(signing.HEADER_TIMESTAMP, "")
+    nonce = headers.get(signing.HEADER_NONCE, "")
+    if not (timestamp and 16 <= len(nonce) <= 64) or not signing.timestamp_fresh(timestamp) \
+            or not signing.check_signature(kiosk.secret, "POST", path, timestamp, nonce, body,
+                                           headers.get(signing.HEADER_SIGNATURE, "")):
+        return await run_in_threadpool(store_events, engine, headers, "POST", path, body, data)
+    events = batch_for(kiosk, data)
+    write_contact = any(e["kind"] == "heartbeat" for e in events) \
+        or time.time() - _last_contact_written.get(kiosk.id, 0) > CONTACT_WRITE_S
+    try:
+        stored, duplicates, contacted = await writer.store(kiosk, nonce, events, write_contact)
+    except Replayed:
+        raise HubError(409, "Replayed request refused.") from None
+    except KioskMismatch:  # revoked, re-enrolled or moved since it was cached: look again
+        forget_kiosk_auth(kiosk.id)
+        return await run_in_threadpool(store_events, engine, headers, "POST", path, body, data)
+    if contacted:
+        _last_contact_written[kiosk.id] = time.time()
+    return stored, duplicates
+
+
+def store_events(engine, headers, method: str, path: str, body: bytes, data) -> tuple[list[str], list[str]]:
+    """Authenticate, validate and store one batch in one transaction: (stored keys, duplicate keys)."""
+    kiosk = authenticate_headers(engine, headers, method, path, body)
+    events = batch_for(kiosk, data)
     if pg_one_statement(engine, events):
         return ingest_pg_batch(engine, kiosk, headers.get(signing.HEADER_NONCE, ""), events)
     with engine.begin() as conn:
@@ -138,7 +181,7 @@ class _Headers(dict):
         return super().__getitem__(name.lower())
 
 
-async def events_endpoint(scope, receive, send, engine) -> None:
+async def events_endpoint(scope, receive, send, engine, writer=None) -> None:
     """POST /api/v1/events without FastAPI's routing and middleware stack: this is what every kiosk
     calls all day, so it is kept to the work itself (body limit, JSON, signature, one transaction)."""
     headers = _Headers(scope["headers"])
@@ -166,8 +209,11 @@ async def events_endpoint(scope, receive, send, engine) -> None:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise HubError(400, "The body is not valid JSON.") from None
-        stored, duplicates = await run_in_threadpool(store_events, engine, headers, "POST",
-                                                     scope.get("root_path", "") + scope["path"], body, data)
+        path = scope.get("root_path", "") + scope["path"]
+        if writer is not None:
+            stored, duplicates = await store_events_grouped(writer, engine, headers, path, body, data)
+        else:
+            stored, duplicates = await run_in_threadpool(store_events, engine, headers, "POST", path, body, data)
         status, answer = 200, {"stored": stored, "duplicates": duplicates}
     except HubError as exc:
         status, answer = exc.status, {"error": exc.message}

@@ -68,6 +68,11 @@ class HubMiddleware:
         self.in_flight = 0
         self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64"))
         self.retry_after = os.environ.get("KIOSK_HUB_RETRY_AFTER", "1")
+        # on PostgreSQL the kiosks' event batches are stored in groups by one async connection
+        self.writer = None
+        if app.state.engine.dialect.name == "postgresql" and os.environ.get("KIOSK_HUB_GROUP_COMMIT", "1") != "0":
+            from kiosk.hub.pg_group import GroupWriter, libpq_dsn
+            self.writer = GroupWriter(libpq_dsn(app.state.engine))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -110,7 +115,7 @@ class HubMiddleware:
             await send(message)
 
         if scope["path"] == "/api/v1/events" and scope["method"] == "POST":
-            return await api.events_endpoint(scope, receive, send_with_headers, state.engine)
+            return await api.events_endpoint(scope, receive, send_with_headers, state.engine, self.writer)
         await self.app(scope, receive, send_with_headers)
 
 

@@ -136,6 +136,17 @@ def kiosk_auth(engine: Engine, kiosk_id: str) -> KioskAuth | None:
     return auth
 
 
+def cached_kiosk_auth(kiosk_id: str, max_age: float) -> KioskAuth | None:
+    """The cached credentials of a kiosk if looked up less than `max_age` seconds ago (no database).
+    Only for a path whose statement checks the kiosk's row again (kiosk/hub/pg_group.py)."""
+    hit = _auth_cache.get(kiosk_id)
+    return hit[1] if hit and time.monotonic() - hit[0] < max_age else None
+
+
+def forget_kiosk_auth(kiosk_id: str) -> None:
+    _auth_cache.pop(kiosk_id, None)
+
+
 def remember_nonce(conn, engine: Engine, kiosk_id: str, nonce: str) -> bool:
     """False when this nonce was seen already (a replayed request)."""
     now = time.time()

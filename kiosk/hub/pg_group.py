@@ -1,0 +1,243 @@
+"""Group commit of the kiosks' event batches on PostgreSQL: one async connection per app process.
+
+Every kiosk posts its outbox all day, mostly one counter or one heartbeat at a time. Storing each
+batch on its own (a hop to a worker thread, a pooled connection, a round trip, a commit) costs far
+more than the work itself. Here the batches of counters and heartbeats that arrive while the
+previous statement runs wait together, and one statement stores the whole group in one
+transaction (autocommit): for every request of the group, its nonce (a replay stores nothing: 409),
+the idempotency ledger of its events (a key stored before is a duplicate, never counted twice),
+the counters of its new keys, and the kiosk's contact and device state. Each request is answered
+only once the statement that stored it has committed, so an answer "stored" is never a promise;
+if the statement fails, every request of the group gets a 503 and its kiosk sends it again.
+
+A group holds at most one request per kiosk: the kiosk id then names the request in the
+statement's answer (a kiosk sends its outbox from one thread, so two of its requests are in
+flight together only when it gave up waiting for one; the second waits for the next group).
+
+The statement also checks each kiosk's row (same secret, same site, not revoked), so the
+process's cache of secrets may be old: a request whose kiosk no longer matches is not stored
+here and is sent back to the careful path (a fresh look-up, 401 or 403).
+
+There is no waiting on purpose: when the connection is idle, a lone request goes at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from kiosk.hub.store import NONCE_KEEP_S, KioskAuth
+
+log = logging.getLogger(__name__)
+
+MAX_REQUESTS_PER_GROUP = 128
+MAX_EVENTS_PER_GROUP = 4000
+
+_GROUP_SQL = """
+WITH req AS (
+    SELECT * FROM unnest(%(kiosk)s::text[], %(site)s::text[], %(secret)s::text[], %(nonce)s::text[],
+                         %(write_contact)s::bool[], %(version)s::text[], %(printer)s::text[], %(voice)s::text[],
+                         %(microphone)s::text[], %(backlog)s::int[])
+         AS r(kiosk, site, secret, nonce, write_contact, version, printer, voice, microphone, backlog)
+), valid AS (
+    SELECT r.* FROM req r
+    JOIN kiosks k ON k.id = r.kiosk AND k.site = r.site AND k.secret = r.secret AND k.revoked_at IS NULL
+), nonce AS (
+    INSERT INTO request_nonces (kiosk_id, nonce, seen_at) SELECT kiosk, nonce, %(now)s FROM valid
+    ON CONFLICT DO NOTHING RETURNING kiosk_id
+), fresh AS (
+    INSERT INTO event_keys (key, kiosk_id, kind, received_at)
+    SELECT e.key, e.kiosk, e.kind, %(now)s
+    FROM unnest(%(e_kiosk)s::text[], %(e_key)s::text[], %(e_kind)s::text[]) AS e(kiosk, key, kind)
+    WHERE e.kiosk IN (SELECT kiosk_id FROM nonce)
+    ON CONFLICT DO NOTHING RETURNING kiosk_id, key
+), counted AS (
+    INSERT INTO session_counts (kiosk_id, site, day, hour, demarche, help_level, outcome, satisfaction,
+                                language, count)
+    SELECT s.kiosk, s.site, s.day, s.hour, s.demarche, s.help_level, s.outcome, s.satisfaction, s.language, s.count
+    FROM unnest(%(s_kiosk)s::text[], %(s_site)s::text[], %(s_key)s::text[], %(s_day)s::text[], %(s_hour)s::int[],
+                %(s_demarche)s::text[], %(s_help)s::text[], %(s_outcome)s::text[], %(s_satisfaction)s::int[],
+                %(s_language)s::text[], %(s_count)s::int[])
+         AS s(kiosk, site, key, day, hour, demarche, help_level, outcome, satisfaction, language, count)
+    JOIN fresh ON fresh.key = s.key AND fresh.kiosk_id = s.kiosk
+    RETURNING 1
+), contact AS (
+    UPDATE kiosks k SET last_contact = %(now)s,
+        version = COALESCE(v.version, k.version), printer = COALESCE(v.printer, k.printer),
+        voice = COALESCE(v.voice, k.voice), microphone = COALESCE(v.microphone, k.microphone),
+        backlog = COALESCE(v.backlog, k.backlog)
+    FROM valid v
+    WHERE k.id = v.kiosk AND v.write_contact AND v.kiosk IN (SELECT kiosk_id FROM nonce)
+    RETURNING k.id
+)
+SELECT ARRAY(SELECT kiosk FROM valid), ARRAY(SELECT kiosk_id FROM nonce),
+       ARRAY(SELECT kiosk_id || ' ' || key FROM fresh), ARRAY(SELECT id FROM contact),
+       (SELECT count(*) FROM counted)
+"""
+
+_SESSION_FIELDS = (("s_day", "day"), ("s_hour", "hour"), ("s_demarche", "demarche"), ("s_help", "help_level"),
+                   ("s_outcome", "outcome"), ("s_satisfaction", "satisfaction"), ("s_language", "language"))
+_STATE_FIELDS = ("version", "printer", "voice", "microphone", "backlog")
+
+
+class KioskMismatch(Exception):
+    """The kiosk's row no longer matches the cached credentials (revoked, secret or site changed)."""
+
+
+class Replayed(Exception):
+    """The request's nonce was seen before: nothing stored."""
+
+
+@dataclass
+class _Request:
+    kiosk: KioskAuth
+    nonce: str
+    events: list[dict]
+    write_contact: bool
+    future: asyncio.Future = field(repr=False)
+
+
+class GroupWriter:
+    """Stores batches of sessions and heartbeats in groups (see the module docstring).
+    Create it anywhere; it connects on first use, inside the running event loop."""
+
+    def __init__(self, dsn: str):
+        self.dsn = dsn
+        self._pending: list[_Request] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._conn = None
+        self.groups = 0
+        self.requests = 0
+
+    async def store(self, kiosk: KioskAuth, nonce: str, events: list[dict],
+                    write_contact: bool) -> tuple[list[str], list[str], bool]:
+        """(stored keys, duplicate keys, contact written) once committed; raises Replayed,
+        KioskMismatch, or the database's error (nothing stored: the kiosk sends it again)."""
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._task = loop.create_task(self._run())
+        request = _Request(kiosk, nonce, events, write_contact, loop.create_future())
+        self._pending.append(request)
+        self._wake.set()
+        return await request.future
+
+    async def _run(self) -> None:
+        while True:
+            if not self._pending:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            group, later, kiosks, n_events = [], [], set(), 0
+            for request in self._pending:
+                if request.future.done():
+                    continue  # the caller went away before it was stored: it will send it again
+                if request.kiosk.id in kiosks or len(group) >= MAX_REQUESTS_PER_GROUP \
+                        or (group and n_events + len(request.events) > MAX_EVENTS_PER_GROUP):
+                    later.append(request)
+                    continue
+                kiosks.add(request.kiosk.id)
+                group.append(request)
+                n_events += len(request.events)
+            self._pending = later
+            if not group:
+                continue
+            try:
+                answers = await self._store_group(group)
+            except Exception as exc:  # noqa: BLE001 — nothing of the group was stored: each is retried
+                log.warning("events: a group of %d batches could not be stored (%s)", len(group),
+                            exc.__class__.__name__)
+                await self._drop_connection()
+                for request in group:
+                    if not request.future.done():
+                        request.future.set_exception(exc)
+                continue
+            for request, answer in zip(group, answers):
+                if request.future.done():
+                    continue
+                if isinstance(answer, Exception):
+                    request.future.set_exception(answer)
+                else:
+                    request.future.set_result(answer)
+
+    async def _connection(self):
+        if self._conn is None or self._conn.closed:
+            import psycopg
+            self._conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
+        return self._conn
+
+    async def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                await conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    async def _store_group(self, group: list[_Request]) -> list:
+        now = time.time()
+        params = group_params(group, now)
+        conn = await self._connection()
+        cursor = await conn.execute(_GROUP_SQL, params)
+        valid, new_nonces, fresh, contacted, _ = await cursor.fetchone()
+        self.groups += 1
+        self.requests += len(group)
+        if secrets.randbelow(500) == 0:  # now and then, forget nonces older than any valid timestamp
+            await conn.execute("DELETE FROM request_nonces WHERE seen_at < %s", (now - NONCE_KEEP_S,))
+        valid, new_nonces, contacted = set(valid), set(new_nonces), set(contacted)
+        fresh_keys = set(fresh)
+        answers = []
+        for request in group:
+            kiosk_id = request.kiosk.id
+            if kiosk_id not in valid:
+                answers.append(KioskMismatch())
+            elif kiosk_id not in new_nonces:
+                answers.append(Replayed())
+            else:
+                stored, duplicates = [], []
+                for event in request.events:
+                    (stored if f"{kiosk_id} {event['key']}" in fresh_keys else duplicates).append(event["key"])
+                answers.append((stored, duplicates, kiosk_id in contacted))
+        return answers
+
+
+def group_params(group: list[_Request], now: float) -> dict:
+    """The statement's parameters: one array per column, one element per request, event or session."""
+    params: dict[str, object] = {"now": now}
+    for name in ("kiosk", "site", "secret", "nonce", "write_contact", *_STATE_FIELDS, "e_kiosk", "e_key",
+                 "e_kind", "s_kiosk", "s_site", "s_key", "s_count", *(column for column, _ in _SESSION_FIELDS)):
+        params[name] = []
+    for request in group:
+        kiosk = request.kiosk
+        params["kiosk"].append(kiosk.id)
+        params["site"].append(kiosk.site)
+        params["secret"].append(kiosk.secret)
+        params["nonce"].append(request.nonce)
+        params["write_contact"].append(request.write_contact)
+        beat, beat_at = None, None
+        for event in request.events:
+            params["e_kiosk"].append(kiosk.id)
+            params["e_key"].append(event["key"])
+            params["e_kind"].append(event["kind"])
+            data = event["data"]
+            if event["kind"] == "session":
+                params["s_kiosk"].append(kiosk.id)
+                params["s_site"].append(kiosk.site)
+                params["s_key"].append(event["key"])
+                for column, name in _SESSION_FIELDS:
+                    params[column].append(data[name])
+                params["s_count"].append(data.get("count", 1))
+            elif beat_at is None or event["at"] >= beat_at:
+                beat, beat_at = data, event["at"]
+        for name in _STATE_FIELDS:
+            params[name].append(beat[name] if beat else None)
+    return params
+
+
+def libpq_dsn(engine) -> str:
+    """The engine's PostgreSQL URL as libpq reads it (no SQLAlchemy driver name)."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -1,0 +1,142 @@
+"""Batches stored together (group commit on PostgreSQL; one by one on SQLite): under concurrent
+load, with replays and retries racing their originals inside one group, every key is stored once,
+every replay is refused, the counts are exact, and a kiosk revoked after its secret was cached is
+refused at once."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from kiosk.hub import signing
+from kiosk.hub.models import event_keys, kiosks, session_counts
+from kiosk.hub.store import revoke_kiosk
+from tests.hub.conftest import enrolled_device
+from tests.hub.test_api import session_event, signed_post
+
+
+def heartbeat_event(backlog: int) -> dict:
+    return {"key": signing.secrets.token_urlsafe(18), "kind": "heartbeat", "at": time.time(),
+            "data": {"version": "9.9.9", "printer": "ok", "voice": "off", "microphone": "fault", "backlog": backlog}}
+
+
+def test_concurrent_batches_replays_and_retries_count_exactly_once(hub, tmp_path):
+    devices = [enrolled_device(hub, site=f"fs-group-{n % 3}", path=tmp_path / f"d{n}.json") for n in range(12)]
+    # each kiosk: 6 batches of 1-3 counters (count 2 each), a heartbeat in the last one
+    plans = []
+    for n, device in enumerate(devices):
+        batches = [[session_event(count=2) for _ in range(1 + (n + b) % 3)] for b in range(6)]
+        batches[-1].append(heartbeat_event(backlog=n))
+        plans.append((device, batches))
+    expected = {d["kiosk_id"]: 2 * sum(len([e for e in b if e["kind"] == "session"]) for b in batches)
+                for d, batches in plans}
+    stored_keys: list[str] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(devices) * 3)
+
+    def post(device, body: bytes, headers: dict) -> requests.Response:
+        return requests.post(hub.url + "/api/v1/events", data=body, headers=headers, timeout=30)
+
+    def retrier(device, batches):
+        """The same events under new signatures (a kiosk that gave up waiting and sent them again)."""
+        results = []
+        start.wait()
+        for batch in batches:
+            results.append(signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": batch}))
+        with lock:
+            for response in results:
+                statuses.append(response.status_code)
+                if response.status_code == 200:
+                    stored_keys.extend(response.json()["stored"])
+
+    # two threads send the very same signed requests at once (one of each pair is a replay): built
+    # once per kiosk, in order
+    threads = []
+    for device, batches in plans:
+        shared = []
+        for batch in batches:
+            body = json.dumps({"site": device["site"], "events": batch}).encode()
+            headers = signing.signed_headers(device["kiosk_id"], device["secret"], "POST", "/api/v1/events", body)
+            headers["Content-Type"] = "application/json"
+            shared.append((body, headers))
+
+        def same_requests(device=device, shared=shared):
+            results = []
+            start.wait()
+            for body, headers in shared:
+                results.append(post(device, body, headers))
+            with lock:
+                for response in results:
+                    statuses.append(response.status_code)
+                    if response.status_code == 200:
+                        stored_keys.extend(response.json()["stored"])
+
+        threads += [threading.Thread(target=same_requests), threading.Thread(target=same_requests),
+                    threading.Thread(target=retrier, args=(device, batches))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    all_keys = [e["key"] for _, batches in plans for batch in batches for e in batch]
+    assert sorted(stored_keys) == sorted(all_keys), "every key stored exactly once, by one of the three senders"
+    assert set(statuses) <= {200, 409} and statuses.count(409) >= 1
+    assert statuses.count(200) + statuses.count(409) == 3 * sum(len(b) for _, b in plans)
+    with hub.engine.begin() as conn:
+        totals = dict(conn.execute(select(session_counts.c.kiosk_id, func.sum(session_counts.c.count))
+                                   .group_by(session_counts.c.kiosk_id)).all())
+        ledger = conn.execute(select(func.count()).select_from(event_keys)
+                              .where(event_keys.c.key.in_(all_keys))).scalar_one()
+        states = {r.id: r for r in conn.execute(select(kiosks).where(kiosks.c.id.in_(list(expected))))}
+    assert {k: int(totals.get(k, 0)) for k in expected} == expected
+    assert ledger == len(all_keys)
+    for n, (device, _) in enumerate(plans):
+        state = states[device["kiosk_id"]]
+        assert (state.version, state.printer, state.voice, state.microphone, state.backlog) == \
+            ("9.9.9", "ok", "off", "fault", n)
+        assert state.last_contact is not None
+
+
+def test_a_kiosk_revoked_after_its_secret_was_cached_is_refused(hub, tmp_path):
+    device = enrolled_device(hub, site="fs-group-r", path=tmp_path / "r.json")
+    payload = lambda: {"site": device["site"], "events": [session_event()]}  # noqa: E731
+    for _ in range(3):  # the hub process now holds this kiosk's secret in its cache
+        assert signed_post(hub, device, "/api/v1/events", payload()).status_code == 200
+    assert revoke_kiosk(hub.engine, device["kiosk_id"])
+    if hub.backend == "postgresql":
+        # the group statement checks the kiosk's row itself: refused at the very next request
+        response = signed_post(hub, device, "/api/v1/events", payload())
+    else:  # one by one on SQLite: within the few seconds of the credentials cache
+        deadline = time.time() + 10
+        while (response := signed_post(hub, device, "/api/v1/events", payload())).status_code != 403 \
+                and time.time() < deadline:
+            time.sleep(0.5)
+    assert response.status_code == 403 and "revoked" in response.json()["error"]
+
+
+@pytest.mark.parametrize("case", ["wrong_secret", "other_site", "bad_event"])
+def test_refusals_on_the_cached_path_store_nothing(hub, tmp_path, case):
+    device = enrolled_device(hub, site="fs-group-x", path=tmp_path / f"{case}.json")
+    assert signed_post(hub, device, "/api/v1/events",
+                       {"site": device["site"], "events": [session_event()]}).status_code == 200
+    event = session_event()
+    if case == "wrong_secret":
+        response = signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": [event]},
+                               secret="0" * 64)
+        assert response.status_code == 401
+    elif case == "other_site":
+        response = signed_post(hub, device, "/api/v1/events", {"site": "fs-elsewhere", "events": [event]})
+        assert response.status_code == 403
+    else:
+        event["data"]["language"] = "Jean Dupont"
+        response = signed_post(hub, device, "/api/v1/events", {"site": device["site"], "events": [event]})
+        assert response.status_code == 422
+    with hub.engine.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(event_keys)
+                            .where(event_keys.c.key == event["key"])).scalar_one() == 0
