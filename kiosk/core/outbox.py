@@ -40,6 +40,33 @@ URGENT = ("help", "fault")
 REPLACEABLE = ("heartbeat",)
 
 
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on an exception) on one connection."""
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *_) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+_URGENT_MARKS = ", ".join("?" * len(URGENT))
+_PEEK_SQL = f"""
+UPDATE outbox SET attempts = attempts + 1 WHERE seq IN (
+    SELECT seq FROM (
+        SELECT seq, u FROM (SELECT seq, 0 AS u FROM outbox WHERE kind IN ({_URGENT_MARKS}) ORDER BY seq LIMIT ?)
+        UNION ALL
+        SELECT seq, u FROM (SELECT seq, 1 AS u FROM outbox WHERE kind NOT IN ({_URGENT_MARKS}) ORDER BY seq LIMIT ?)
+    ) ORDER BY u, seq LIMIT ?
+) RETURNING seq, key, kind, at, data
+"""
+
+
 def new_key() -> str:
     return secrets.token_urlsafe(18)  # 24 characters, 144 random bits
 
@@ -52,6 +79,9 @@ class Outbox:
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # the small sorts of `peek` (at most twice its limit of rows) in memory: by default SQLite
+        # opens a temporary file for each, which cost more than the rest of the query
+        self._db.execute("PRAGMA temp_store=MEMORY")
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -64,7 +94,15 @@ class Outbox:
         """Queue one item; its idempotency key, or None when it could not be kept (counted in `refused`)."""
         key = new_key()
         body = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        at = at if at is not None else time.time()
         try:
+            if kind not in REPLACEABLE:
+                # the common case, one statement (atomic on its own): a new item while there is room
+                with self._lock:
+                    if self._db.execute("INSERT INTO outbox (key, kind, at, data) SELECT ?, ?, ?, ? "
+                                        "WHERE (SELECT COUNT(*) FROM outbox) < ?",
+                                        (key, kind, at, body, self.max_items)).rowcount == 1:
+                        return key
             with self._lock, self._transaction():
                 if kind in REPLACEABLE:
                     self._db.execute("DELETE FROM outbox WHERE kind = ? AND attempts = 0", (kind,))
@@ -79,7 +117,7 @@ class Outbox:
                         log.warning("outbox full (%d items): one %s item refused", self.max_items, kind)
                         return None
                 self._db.execute("INSERT INTO outbox (key, kind, at, data) VALUES (?, ?, ?, ?)",
-                                 (key, kind, at if at is not None else time.time(), body))
+                                 (key, kind, at, body))
             return key
         except sqlite3.Error as exc:  # disk full, read-only, corrupt: count it, keep the kiosk running
             self._refused_in_memory += 1
@@ -88,16 +126,8 @@ class Outbox:
 
     _refused_in_memory = 0
 
-    def _transaction(self):
-        db = self._db
-
-        class _Tx:
-            def __enter__(self):
-                db.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, exc_type, *_):
-                db.execute("COMMIT" if exc_type is None else "ROLLBACK")
-        return _Tx()
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
 
     def _size(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
@@ -144,25 +174,22 @@ class Outbox:
 
     def peek(self, limit: int = 100) -> list[dict]:
         """The oldest items (urgent kinds first), marked as attempted (they may reach the hub from now on).
-        Two index walks, never a sort of the whole backlog: the urgent kinds by (kind, seq), then the rest by seq."""
-        marks = ", ".join("?" * len(URGENT))
-        with self._lock, self._transaction():
-            rows = self._db.execute(f"SELECT seq, key, kind, at, data FROM outbox WHERE kind IN ({marks}) "
-                                    "ORDER BY seq LIMIT ?", (*URGENT, limit)).fetchall()
-            if len(rows) < limit:
-                rows += self._db.execute(f"SELECT seq, key, kind, at, data FROM outbox WHERE kind NOT IN ({marks}) "
-                                         "ORDER BY seq LIMIT ?", (*URGENT, limit - len(rows))).fetchall()
-            if rows:
-                self._db.executemany("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?",
-                                     [(row[0],) for row in rows])
+        Two index walks, never a sort of the whole backlog: the urgent kinds by (kind, seq), then the
+        rest by seq; both picked and marked by one statement, atomic on its own."""
+        with self._lock:
+            # an empty outbox (what the sender finds after most sends) is one read, no write lock
+            if not self._db.execute("SELECT EXISTS (SELECT 1 FROM outbox)").fetchone()[0]:
+                return []
+            rows = self._db.execute(_PEEK_SQL, (*URGENT, limit, *URGENT, limit, limit)).fetchall()
+        rows.sort(key=lambda row: (row[2] not in URGENT, row[0]))
         return [{"key": k, "kind": kind, "at": at, "data": json.loads(d)} for _, k, kind, at, d in rows]
 
     def ack(self, keys: list[str]) -> None:
         """Forget items the hub confirmed (stored now or before)."""
-        if not keys:
-            return
-        with self._lock, self._transaction():
-            self._db.executemany("DELETE FROM outbox WHERE key = ?", [(k,) for k in keys])
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                self._db.execute(f"DELETE FROM outbox WHERE key IN ({', '.join('?' * len(chunk))})", chunk)
 
     def reject(self, key: str) -> None:
         """Drop one item the hub refuses for good (counted in `rejected`, logged)."""
