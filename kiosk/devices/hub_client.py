@@ -42,7 +42,7 @@ import requests
 
 from kiosk.core.outbox import URGENT, Outbox
 from kiosk.hub import signing
-from kiosk.hub.protocol import DEVICE_STATES, HELP_LEVELS, OUTCOMES
+from kiosk.hub.protocol import DEVICE_STATES, HELP_LEVELS, OUTCOMES, is_ident
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,14 @@ class HubClient:
         self.base_path = urlsplit(self.base).path.rstrip("/")
         self.timeout = timeout
         self.session = requests.Session()
+        # The environment's proxy and CA bundle are read once here. Left to requests (trust_env), they
+        # and ~/.netrc are looked up again for every request: about 0.1 ms of CPU each time, as much
+        # as the rest of preparing the request, on a small machine that sends all day.
+        self.session.proxies.update(requests.utils.get_environ_proxies(self.base))
+        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if ca_bundle:
+            self.session.verify = ca_bundle
+        self.session.trust_env = False
         self.on_request = on_request
 
     def close(self) -> None:
@@ -165,8 +173,13 @@ class HubClient:
             headers["X-Kiosk-Urgent"] = "1"
         started = time.monotonic()
         try:
-            response = self.session.post(self.base + path, data=body, headers=headers,
-                                         timeout=(CONNECT_TIMEOUT_S, read_timeout or self.timeout))
+            # Prepared here and sent on the session (its kept-alive connection): what Session.post adds
+            # (cookies, auth, hooks, settings merged again for each call) is of no use to a signed,
+            # cookie-free API, and cost a sixth of the client's CPU per request. No redirects: the
+            # signature covers the path.
+            request = requests.Request("POST", self.base + path, data=body, headers=headers).prepare()
+            response = self.session.send(request, timeout=(CONNECT_TIMEOUT_S, read_timeout or self.timeout),
+                                         allow_redirects=False)
             data = _json_or_raise(response)
         except requests.RequestException as exc:
             raise HubUnavailable(f"hub unreachable ({exc.__class__.__name__})") from None
@@ -645,7 +658,6 @@ class HubLink:
 
 
 def _ident_or(value, fallback: str) -> str:
-    from kiosk.hub.protocol import is_ident
     return value if is_ident(value) else fallback
 
 
