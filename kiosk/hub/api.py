@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -43,7 +43,7 @@ async def read_json(request: Request) -> tuple[bytes, object]:
         chunks.append(chunk)
     body = b"".join(chunks)
     try:
-        return body, json.loads(body)
+        return body, orjson.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise HubError(400, "The body is not valid JSON.") from None
 
@@ -206,7 +206,7 @@ async def events_endpoint(scope, receive, send, engine, writer=None) -> None:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         try:
-            data = json.loads(body)
+            data = orjson.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise HubError(400, "The body is not valid JSON.") from None
         path = scope.get("root_path", "") + scope["path"]
@@ -220,7 +220,7 @@ async def events_endpoint(scope, receive, send, engine, writer=None) -> None:
     except Exception:  # noqa: BLE001 — the database failed mid-way: nothing was stored, the kiosk retries
         log.exception("events: the batch could not be stored")
         status, answer = 503, {"error": "The hub cannot store this now: it will be tried again later."}
-    payload = json.dumps(answer, separators=(",", ":")).encode()
+    payload = orjson.dumps(answer)
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]})
     await send({"type": "http.response.body", "body": payload})

@@ -37,18 +37,22 @@ def _fields(where: str, data: Any, required: dict, optional: dict | None = None)
     if not isinstance(data, dict):
         raise ProtocolError(f"{where}: expected an object")
     optional = optional or {}
-    unknown = set(data) - set(required) - set(optional)
-    if unknown:
-        raise ProtocolError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+    for name in data:
+        if name not in required and name not in optional:
+            unknown = sorted(set(data) - set(required) - set(optional))
+            raise ProtocolError(f"{where}: unknown field {unknown[0]!r}")
     out = {}
-    for name, (check, expected) in {**required, **optional}.items():
+    for name, (check, expected) in required.items():
         if name not in data:
-            if name in required:
-                raise ProtocolError(f"{where}.{name}: missing")
-            continue
+            raise ProtocolError(f"{where}.{name}: missing")
         if not check(data[name]):
             raise ProtocolError(f"{where}.{name}: expected {expected}")
         out[name] = data[name]
+    for name, (check, expected) in optional.items():
+        if name in data:
+            if not check(data[name]):
+                raise ProtocolError(f"{where}.{name}: expected {expected}")
+            out[name] = data[name]
     return out
 
 
