@@ -42,9 +42,10 @@ WITH req AS (
                          %(write_contact)s::bool[], %(version)s::text[], %(printer)s::text[], %(voice)s::text[],
                          %(microphone)s::text[], %(backlog)s::int[])
          AS r(kiosk, site, secret, nonce, write_contact, version, printer, voice, microphone, backlog)
-), valid AS (
+), valid AS (  -- one primary-key look-up per request (never a scan of every kiosk, whatever the plan)
     SELECT r.* FROM req r
-    JOIN kiosks k ON k.id = r.kiosk AND k.site = r.site AND k.secret = r.secret AND k.revoked_at IS NULL
+    CROSS JOIN LATERAL (SELECT 1 FROM kiosks k WHERE k.id = r.kiosk AND k.site = r.site AND k.secret = r.secret
+                        AND k.revoked_at IS NULL LIMIT 1) AS same
 ), nonce AS (
     INSERT INTO request_nonces (kiosk_id, nonce, seen_at) SELECT kiosk, nonce, %(now)s FROM valid
     ON CONFLICT DO NOTHING RETURNING kiosk_id
