@@ -1,4 +1,4 @@
-"""`python -m bench hub [--kiosks 500] [--seconds 20] [--workers 2] [--rate 2] [--client-procs 4]`
+"""`python -m bench hub [--kiosks 500] [--seconds 20] [--workers 2] [--rate 2.2] [--client-procs 4]`
 
 N simulated kiosks on loopback, each a real HubLink with its own SQLite outbox, send session
 counters and heartbeats (and now and then a help request) to the hub on a throw-away
@@ -176,7 +176,9 @@ def run(argv: list[str]) -> dict:
     parser.add_argument("--kiosks", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=20.0, help="load duration (then the outboxes drain)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn app processes")
-    parser.add_argument("--rate", type=float, default=2.0, help="sessions per kiosk per second")
+    # 2.2: 1,100 sessions/s offered, 10 % above the goal of 1,000 requests/s (each request carries the
+    # sessions waiting in one kiosk's outbox, so requests/s can never exceed what is offered)
+    parser.add_argument("--rate", type=float, default=2.2, help="sessions per kiosk per second")
     parser.add_argument("--client-procs", type=int, default=4,
                         help="processes simulating the kiosks (a real kiosk has a machine of its own: fewer "
                              "threads to one interpreter cost less CPU per request)")
