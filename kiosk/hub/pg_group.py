@@ -167,7 +167,10 @@ class GroupWriter:
     async def _connection(self):
         if self._conn is None or self._conn.closed:
             import psycopg
-            self._conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True)
+            # a database that does not answer fails the group (503: the kiosks send it again later)
+            # rather than hold every request of this process
+            self._conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True, connect_timeout=5,
+                                                               options="-c statement_timeout=10000")
         return self._conn
 
     async def _drop_connection(self) -> None:

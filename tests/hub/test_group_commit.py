@@ -140,3 +140,38 @@ def test_refusals_on_the_cached_path_store_nothing(hub, tmp_path, case):
     with hub.engine.begin() as conn:
         assert conn.execute(select(func.count()).select_from(event_keys)
                             .where(event_keys.c.key == event["key"])).scalar_one() == 0
+
+
+def test_database_connections_cut_mid_load_lose_nothing_and_count_nothing_twice(hub, tmp_path):
+    """Every connection of the hub to PostgreSQL is cut again and again while a kiosk sends: groups
+    fail (503, sent again by the kiosk) or commit without an answer (the retry is a duplicate);
+    in the end every session is counted once."""
+    if hub.backend != "postgresql":
+        pytest.skip("the group writer's connection exists on PostgreSQL only")
+    from kiosk.core.outbox import Outbox
+    from kiosk.devices.hub_client import HubLink
+
+    device = enrolled_device(hub, site="fs-group-cut", path=tmp_path / "cut.json")
+    link = HubLink(device, Outbox(tmp_path / "cut.sqlite3"), heartbeat_s=0, backoff_base=0.05, backoff_cap=0.5)
+    link.start()
+    try:
+        for n in range(300):
+            link.record_session("carte-identite", "guide", "done", 1 + n % 5, "fr")
+            if n % 25 == 0:
+                with hub.engine.begin() as conn:
+                    conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            time.sleep(0.005)
+        deadline = time.time() + 60
+        while link.state().backlog and time.time() < deadline:
+            time.sleep(0.2)
+        assert link.state().backlog == 0
+        assert link.failed_requests > 0, "the cuts were felt: some batches were answered 503 and sent again"
+    finally:
+        link.close()
+    with hub.engine.begin() as conn:
+        total = conn.execute(select(func.sum(session_counts.c.count))
+                             .where(session_counts.c.kiosk_id == device["kiosk_id"])).scalar_one()
+        keys = conn.execute(select(func.count()).select_from(event_keys)
+                            .where(event_keys.c.kiosk_id == device["kiosk_id"])).scalar_one()
+    assert (total, keys) == (300, 300)
