@@ -13,6 +13,11 @@ from kiosk.ui.widgets.controls import KioskButton, TileButton, release_buttons, 
 from kiosk.ui.widgets.tree import ancestors, discard_children
 
 
+# passes of the events due before a frame that a page may take to settle (the app lets Kivy run
+# up to 40 of them before a frame)
+SETTLE_PASSES = 30
+
+
 class BaseScreen(Screen):
     """Renders blocks into a scrolling body and actions into a grid.
 
@@ -87,8 +92,32 @@ class BaseScreen(Screen):
         landscape = self.width > self.height
         nav.cols = max(1, min(len(model.nav), (4 if largest else 8) if landscape else 3 if largest else 4))
         self.ids.scroller.scroll_y = 1
-        Clock.schedule_once(self._check_overflow, 0)
-        Clock.schedule_once(self._check_overflow, 0.05)  # once more after the layout settled
+        self._after_layout(self._check_overflow)
+
+    def _after_layout(self, callback) -> None:
+        """Run `callback` once the layout has settled, still before the next frame is drawn.
+
+        The fixed choices are made compact or moved into the body from measures of the laid
+        out page; done a moment later, the choices would jump under a finger already on them."""
+        self._settle_callback, self._settle_passes = callback, 0
+        trigger = self.__dict__.get("_settle_trigger")
+        if trigger is None:
+            trigger = self._settle_trigger = Clock.create_trigger(self._settle, -1)
+        trigger()
+
+    def _settle(self, *_):
+        trigger = self._settle_trigger
+        # Kivy runs the events due before a frame pass after pass (layouts, label textures),
+        # each pass those that the one before triggered: wait for a pass with nothing else
+        # (bounded: an event re-armed at every pass must not hold the page back for ever)
+        self._settle_passes += 1
+        if self._settle_passes < SETTLE_PASSES and any(
+                event.timeout == -1 and event is not trigger for event in Clock.get_events()):
+            trigger()
+            return
+        callback, self._settle_callback = self._settle_callback, None
+        if callback is not None:
+            callback()
 
     @staticmethod
     def _button(action, parent, tile: bool = False) -> KioskButton:
@@ -135,12 +164,14 @@ class BaseScreen(Screen):
             for button in self._action_buttons:
                 button.compact = True
             self._settling = True   # measure again once the compact buttons are laid out
-            Clock.schedule_once(self._settled, 0.1)
+            self._after_layout(self._settled)
             return
         if taken > 0.5 * window and not self._settling:
             self._move_actions_into_body()
 
     _settling = False
+    _settle_callback = None
+    _settle_passes = 0
 
     def _settled(self, *_):
         self._settling = False

@@ -8,7 +8,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.core.screen import Block
+from kiosk.ui.widgets.pool import WidgetPool
 from kiosk.ui.widgets.text import KioskLabel, MirrorBox
+from kiosk.ui.widgets.tree import discard_widget
 
 
 class BodyText(KioskLabel):
@@ -48,16 +50,17 @@ class NoticeView(BlockView):
 POOL_LIMIT = 400
 """Block widgets kept per class for the next pages: a few pages' worth (each page's are shown
 again as they are by ShownBlocks; these are the ones of pages that went)."""
-_free: dict[type, list] = {}
+_free: dict[type, WidgetPool] = {}
 
 
 def _take(cls, **props):
     """A block widget of `cls` from the pool (its kv rules already applied: building one costs
-    ~0.5 ms of kv rules, ~20 ms for a démarche page), set up with `props`."""
+    ~0.5 ms of kv rules, ~20 ms for a démarche page), set up with `props`: the one that last
+    showed the same text when there is one (a block's heading is the same on every page)."""
     free = _free.get(cls)
-    if not free:
+    widget = free.take(props.get("text")) if free else None
+    if widget is None:
         return cls(**props)
-    widget = free.pop()
     for key, value in props.items():
         setattr(widget, key, value)
     return widget
@@ -66,19 +69,15 @@ def _take(cls, **props):
 def release_block(view) -> None:
     """A block view that left the screen: its rows and the card itself back to the pool, or,
     once the pool is full, unbound for good (see tree.discard_children)."""
-    from kivy.lang import Builder
-
     if view.parent is not None:
         view.parent.remove_widget(view)
     for widget in [*reversed(view.children), view]:
         if widget is not view:
             view.remove_widget(widget)
-        free = _free.setdefault(type(widget), [])
-        if type(widget) in _POOLED and len(free) < POOL_LIMIT:
-            free.append(widget)
-        else:
-            for part in widget.walk(restrict=True):
-                Builder.unbind_widget(part.uid)
+        kept = type(widget) in _POOLED and _free.setdefault(
+            type(widget), WidgetPool(POOL_LIMIT)).put(getattr(widget, "text", None), widget)
+        if not kept:
+            discard_widget(widget)
 
 
 def build_block(block: Block) -> BoxLayout:
@@ -114,28 +113,26 @@ class ShownBlocks:
         self._shown: list[tuple[tuple, BoxLayout]] = []
 
     def show(self, body, blocks, language: str = "") -> None:
-        from kivy.lang import Builder
-
         spare = list(self._shown)
-        shown = []
+        found = []
         for block in blocks:
             key = (block, language)
-            found = next((i for i, (k, _view) in enumerate(spare) if k == key), None)
-            shown.append(spare.pop(found) if found is not None else (key, build_block(block)))
-        views = [view for _key, view in shown]
-        kept = {id(view) for view in views}
+            index = next((i for i, (k, _view) in enumerate(spare) if k == key), None)
+            found.append((key, spare.pop(index)[1] if index is not None else None))
+        kept = {id(view) for _key, view in found if view is not None}
         # the views not shown again, and any other widget in the body, each once (`body` may be
-        # a weak proxy from `ids`: compared by id, never with `is`)
+        # a weak proxy from `ids`: compared by id, never with `is`); released before the new
+        # blocks are built, which may then take back the very widgets that showed their text
         gone = {id(view): view for _key, view in spare}
         gone.update((id(child), child) for child in body.children if id(child) not in kept)
         for view in gone.values():
             if isinstance(view, BlockView):
                 release_block(view)
             else:   # for good: its kv rules unbound at once (see tree.discard_children)
-                if view.parent is not None:
-                    view.parent.remove_widget(view)
-                for widget in view.walk(restrict=True):
-                    Builder.unbind_widget(widget.uid)
+                discard_widget(view)
+        shown = [(key, view if view is not None else build_block(block))
+                 for (key, view), block in zip(found, blocks)]
+        views = [view for _key, view in shown]
         if list(reversed(body.children)) != views:
             for view in views:
                 if view.parent is not None:

@@ -9,7 +9,9 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Stri
 from kivy.uix.behaviors import ButtonBehavior
 
 from kiosk import paths
+from kiosk.ui.widgets.pool import WidgetPool
 from kiosk.ui.widgets.text import MirrorBox
+from kiosk.ui.widgets.tree import discard_widget
 
 _CODEPOINTS: dict[str, int] | None = None
 
@@ -68,7 +70,11 @@ class TileButton(KioskButton):
     """A tile: large pictogram above its word (subjects, satisfaction faces)."""
 
 
-_pool: dict[type, list[KioskButton]] = {}
+BUTTON_POOL_LIMIT = 200
+"""Free buttons kept per class: more than all the screens of a journey hold at once."""
+_pool: dict[type, WidgetPool] = {}
+# what a button shows: the same again costs no measuring, no texture and no layout
+_SHOWN = ("label", "detail", "icon", "kind", "speech_lang")
 
 
 # Atkinson Hyperlegible has no Cyrillic, no Arabic and no Turkish capital İ: these languages
@@ -82,11 +88,12 @@ def font_for(language: str) -> str:
 
 
 def take_button(cls: type = KioskButton, **props) -> KioskButton:
-    """A button from the pool (building one costs ~10 ms of kv rules), set up with `props`."""
-    free = _pool.setdefault(cls, [])
-    if not free:
+    """A button from the pool (building one costs ~10 ms of kv rules), set up with `props`:
+    the one that last showed the same words when there is one."""
+    free = _pool.get(cls)
+    button = free.take(tuple(props.get(name, "") for name in _SHOWN)) if free else None
+    if button is None:
         return cls(**props)
-    button = free.pop()
     button.focused = False
     button.compact = False
     button.state = "normal"
@@ -101,4 +108,6 @@ def release_buttons(buttons) -> None:
     for button in buttons:
         if button.parent is not None:
             button.parent.remove_widget(button)
-        _pool.setdefault(type(button), []).append(button)
+        free = _pool.setdefault(type(button), WidgetPool(BUTTON_POOL_LIMIT))
+        if not free.put(tuple(getattr(button, name) for name in _SHOWN), button):
+            discard_widget(button)

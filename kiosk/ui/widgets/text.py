@@ -79,6 +79,10 @@ class KioskLabel(Label):
             core.text = text
             self._drawn = tuple(text.split("\n")) if text else ()
         super().texture_update(*largs)
+        if self.texture is None:
+            # Kivy keeps the last words' texture in the core label of a label left empty (a
+            # button with no second line): let it go, it is drawn nowhere
+            core.texture = None
 
     def _width_still_coming(self) -> bool:
         """A wrapped label that a layout above it has yet to size: drawn now, at Kivy's default

@@ -24,9 +24,16 @@ def discard_children(box) -> None:
     the widget and its proxy die together in a garbage cycle; the stale binding then raises
     ReferenceError the next time a shared property (app.colors, app.font_body) changes.
     """
-    from kivy.lang import Builder
-
     for child in list(box.children):
         box.remove_widget(child)
-        for widget in child.walk(restrict=True):
-            Builder.unbind_widget(widget.uid)
+        discard_widget(child)
+
+
+def discard_widget(widget) -> None:
+    """A widget (and all in it) let go for good: its kv rules unbound at once (see above)."""
+    from kivy.lang import Builder
+
+    if widget.parent is not None:
+        widget.parent.remove_widget(widget)
+    for part in widget.walk(restrict=True):
+        Builder.unbind_widget(part.uid)
