@@ -61,3 +61,49 @@ def test_the_fixed_choices_find_their_place_before_the_first_frame(kiosk):
     assert screen.actions_grid.parent is placed
     assert [b.compact for b in screen._action_buttons] == compact
     assert placed is screen.ids.body_box.__self__, "with the largest text the choices are in the page"
+
+
+def test_choices_that_had_to_go_into_the_page_go_there_at_once_on_the_next_page(kiosk):
+    """Placed in the fixed area, then moved into the page, they were laid out twice per page."""
+    kiosk.tap("a11y:text")
+    kiosk.tap("a11y:text")
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    kiosk.tap("demarche:carte-vitale")
+    screen = kiosk.app.display.current_screen()
+    assert screen.actions_grid.parent is screen.ids.body_box.__self__
+    kiosk.tap("back")
+    other = next(b for b in kiosk.visible_buttons() if b.action_id.startswith("demarche:")
+                 and b.action_id != "demarche:carte-vitale")
+    places = []
+    render = screen.render
+
+    def watched(model):
+        render(model)
+        places.append(screen.actions_grid.parent)   # right after render, before any layout
+
+    screen.render = watched
+    try:
+        kiosk.tap(other)
+    finally:
+        del screen.render
+    assert places == [screen.ids.body_box.__self__]
+
+
+def test_only_the_focused_button_draws_a_focus_ring(kiosk):
+    """A ring drawn transparent around every other button still cost the software renderer
+    about 1 ms per button in every frame."""
+    from kivy.graphics import Line
+
+    kiosk.tap("start")
+    kiosk.pump(3)
+    focused = kiosk.app.display.focus.widget()
+    for button in kiosk.visible_buttons():
+        rings = [i for i in button.canvas.after.children if isinstance(i, Line)]
+        assert len(rings) == 1
+        xs, ys = rings[0].points[0::2], rings[0].points[1::2]
+        width, height = (max(xs) - min(xs), max(ys) - min(ys)) if xs else (0, 0)
+        if button is focused:
+            assert width > button.width and height > button.height
+        else:
+            assert width == height == 0, button.action_id

@@ -16,6 +16,11 @@ from kiosk.ui.widgets.tree import ancestors, discard_children
 # passes of the events due before a frame that a page may take to settle (the app lets Kivy run
 # up to 40 of them before a frame)
 SETTLE_PASSES = 30
+# The screens (window size, text size, bar, choices) whose fixed choices had to go into the body:
+# the next page with the same choices gets them there at once, instead of laid out twice (it
+# depends on the choices and the room left by the bar and the navigation row, not on the content)
+_MOVED_IN: set = set()
+MOVED_IN_KEPT = 256
 
 
 class BaseScreen(Screen):
@@ -44,6 +49,7 @@ class BaseScreen(Screen):
     _nav_buttons: list = []
 
     _actions_moved_in = False   # this render: the fixed choices went into the body (no room)
+    _placement: tuple = ()
     _blocks: ShownBlocks | None = None   # the body's block views, kept while shown again
 
     def on_size(self, *_):
@@ -76,7 +82,16 @@ class BaseScreen(Screen):
 
         app = App.get_running_app()
         self._blocks.show(body, model.blocks, app.journey.session.language if app else "")
-        if self.actions_in_body:
+        from kivy.core.window import Window
+
+        bar = getattr(getattr(app, "display", None), "bar", None)
+        self._placement = (self.name, Window.size, getattr(app, "text_step", 0), bar and bar.height,
+                           tuple((a.id, a.label, a.detail, a.icon, a.kind) for a in model.actions),
+                           tuple((a.id, a.label) for a in model.nav))
+        if self._placement in _MOVED_IN:
+            self._actions_moved_in = True   # as the last time the same choices met the same room
+            self.on_size()
+        if self._actions_in_body():
             self.ids.body_box.add_widget(actions, index=1)  # above the spacer
         else:
             self.ids.fixed_actions.add_widget(actions)
@@ -178,6 +193,9 @@ class BaseScreen(Screen):
         self._fit_fixed_actions()
 
     def _move_actions_into_body(self) -> None:
+        if len(_MOVED_IN) >= MOVED_IN_KEPT:
+            _MOVED_IN.clear()
+        _MOVED_IN.add(self._placement)
         actions = self.actions_grid
         if actions.parent is not None:
             actions.parent.remove_widget(actions)
