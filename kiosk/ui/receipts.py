@@ -52,6 +52,13 @@ class ReceiptDesk:
         self.service = service
         if error is not None:
             self.faults.append(f"printer: could not be opened ({error.__class__.__name__})")
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and waiting[-1] == self._session:
+            self._submit(*waiting)
+
+    # a print asked for while the printer was still being opened (the first seconds after a
+    # start): (receipt, démarche, language, session), printed once it is open
+    _waiting: tuple | None = None
 
     def print_receipt(self, demarche_id: str, language: str, bilingual: bool | None = False) -> None:
         """Announce at once, print in the printer's worker, report back on the UI thread.
@@ -68,13 +75,24 @@ class ReceiptDesk:
         receipt = build_receipt(self.catalogue.demarches[demarche_id], self.config, language,
                                 survey_url=self.survey_url(demarche_id, language), bilingual=bilingual)
         self._last_receipt = receipt
+        if self.service is None and self.opening:
+            # not "no printer": it is being opened; announced now, printed once it is open
+            from kiosk.devices.printer.job import announcement
+
+            self._waiting = (receipt, demarche_id, language, self._session)
+            self.display.present_overlay(overlays.printing(self._, announcement(language)), warning=True)
+            return
+        self._submit(receipt, demarche_id, language, self._session)
+
+    def _submit(self, receipt, demarche_id: str, language: str, session: int) -> None:
         if self.service is None:
             self.show_qr(demarche_id, overlays.no_printer(self._))
             return
-        session = self._session
         job = self.service.submit(receipt, on_done=lambda result: Clock.schedule_once(
             lambda _dt: self._printed(result, session), 0))
-        self.display.present_overlay(overlays.printing(self._, job.announcement(language)), warning=True)
+        if self.display.overlay_name != "printing":   # already announced while it was opening
+            self.display.present_overlay(overlays.printing(self._, job.announcement(language)),
+                                         warning=True)
 
     def _printed(self, result, session: int) -> None:
         if session != self._session:
@@ -112,6 +130,7 @@ class ReceiptDesk:
 
     def forget(self) -> None:
         self._last_receipt = None
+        self._waiting = None
         self._session += 1
 
     def close(self) -> None:

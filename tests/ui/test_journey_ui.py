@@ -309,6 +309,44 @@ def test_print_announces_at_once_then_reports(kiosk):
     assert "Carte Vitale" in app.speech.last
 
 
+def test_a_print_asked_while_the_printer_opens_is_printed_once_it_is_open(kiosk):
+    """In the first seconds after a start the printer is still being opened off the UI thread:
+    "print" said "printing is not available" and showed the QR code instead (the 1000-journey
+    soak met it once). It is announced at once and printed when the printer is open."""
+    import threading
+    import time
+
+    app = kiosk.app
+    deadline = time.monotonic() + 20
+    while app.receipts.service is None and time.monotonic() < deadline:
+        kiosk.pump(1)
+    service = app.receipts.service
+    assert service is not None
+    released = threading.Event()
+
+    def slow_open():
+        released.wait(20)
+        return service
+
+    app.receipts.service = None
+    app.receipts.open_in_background(slow_open)
+    try:
+        kiosk.tap("start")
+        kiosk.tap("theme:sante")
+        kiosk.tap("demarche:carte-vitale")
+        kiosk.tap("print")
+        assert app.display.overlay_name == "printing"
+        kiosk.pump(5)
+        assert app.display.overlay_name == "printing", "still waiting for the printer"
+    finally:
+        released.set()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and app.display.overlay_name != "printed":
+        kiosk.pump(1)
+    assert app.display.overlay_name == "printed"
+    assert app.receipts.service is service
+
+
 def test_qr_code_on_screen_as_the_paper_alternative(kiosk):
     app = kiosk.app
     kiosk.tap("start")
