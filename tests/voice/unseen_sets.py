@@ -27,6 +27,18 @@ def misses(res: dict) -> list[tuple[str, str, str, str]]:
     return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
 
 
+def check_holds(name: str, lang: str, floor: float) -> dict:
+    """A set meets its top-1 floor, rejects every out-of-scope line and is never wrongly
+    "sure"; returns the figures for further checks."""
+    from kiosk.commands.intents import evaluate
+
+    res = evaluate(matcher(lang), rows(name, lang))
+    assert res["top1_accuracy"] >= floor, misses(res)
+    assert res["out_of_scope_rejection"] == 1.0, misses(res)
+    assert res["wrong_sure"] == 0, misses(res)
+    return res
+
+
 def check_spoken_set(name: str, lang: str, *, min_lines: int, min_none: int, min_ids: int,
                      punctuation: str = ",.?!;:؟،") -> None:
     """A set is spoken style (lowercase, none of `punctuation`), has enough lines, out-of-scope
