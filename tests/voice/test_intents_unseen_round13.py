@@ -1,0 +1,35 @@
+"""The thirteenth unseen set (tests/data/intents-unseen13.<lang>.tsv), issue 13.
+
+Written at the start of round 20, before the lexicons were opened and without reading any set's
+misses; measured once before the round's situation-coverage pass and once after it. Its misses
+were not read, and it is held here at the figures measured after the pass (a drop is a
+regression). Caveat: the same person wrote the set and the pass, so the after-figure is flattered;
+the twelfth set is the more honest measure of the pass.
+
+  before the pass: top-1 91.5 % over all languages, out of scope 41/48 rejected, 3 wrong sure
+  after the pass:  top-1 94.2 %, out of scope 41/48 rejected, 1 wrong sure
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.commands.intents import evaluate
+
+from tests.voice.unseen_sets import check_spoken_set, matcher, misses, rows
+
+LANGUAGES = ["fr", "en", "es", "pt", "ar", "tr", "ro", "uk"]
+
+UNSEEN13_MEASURED = {"fr": 0.82, "en": 0.95, "es": 0.92, "pt": 0.97, "ar": 0.97, "tr": 0.95,
+                     "ro": 0.95, "uk": 0.97}
+UNSEEN13_OUT_OF_SCOPE = {"fr": 0.83, "en": 0.83, "es": 0.66, "tr": 0.83, "ro": 0.83, "uk": 0.83}
+UNSEEN13_WRONG_SURE = {"ro": 1}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_thirteenth_set_is_a_yardstick_kept_at_its_measured_figures(lang):
+    check_spoken_set("unseen13", lang, min_lines=40, min_none=6, min_ids=35)
+    res = evaluate(matcher(lang), rows("unseen13", lang))
+    assert res["top1_accuracy"] >= UNSEEN13_MEASURED[lang], misses(res)
+    assert res["out_of_scope_rejection"] >= UNSEEN13_OUT_OF_SCOPE.get(lang, 1.0), misses(res)
+    assert res["wrong_sure"] <= UNSEEN13_WRONG_SURE.get(lang, 0), misses(res)
