@@ -53,6 +53,8 @@ class KioskButton(ButtonBehavior, MirrorBox):
     bg_color = ListProperty([0, 0, 0, 0])
     fg_color = ListProperty([0, 0, 0, 1])
     border_color = ListProperty([0, 0, 0, 1])
+    border_px = NumericProperty(1.5)
+    corner_px = NumericProperty(0)
 
     @property
     def speech(self) -> str:
