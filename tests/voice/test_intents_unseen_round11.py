@@ -102,7 +102,9 @@ def test_a_short_clear_request_is_still_sure(lang, text, expected):
 # the next round: written at the end of this one, measured once before the rule on sure answers
 # (top-1 68.6 % over all languages, 12 wrong sure) and once after it (same top-1, 3 wrong sure).
 # Its floors are those figures; a higher one is real generalisation. Its misses were not read.
-UNSEEN12_MEASURED = {"fr": 0.80, "en": 0.82, "es": 0.73, "pt": 0.75, "ar": 0.58, "tr": 0.58,
+# Round 21 (fr and en situation pass, misses still not read): fr 80.5 -> 85.4 %, en 82.9 -> 87.8 %;
+# their floors are raised to that.
+UNSEEN12_MEASURED = {"fr": 0.85, "en": 0.87, "es": 0.73, "pt": 0.75, "ar": 0.58, "tr": 0.58,
                      "ro": 0.60, "uk": 0.58}
 UNSEEN12_WRONG_SURE = {"es": 1, "pt": 1, "uk": 1}
 UNSEEN12_OUT_OF_SCOPE = {"uk": 0.83}
