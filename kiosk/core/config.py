@@ -13,7 +13,6 @@ per language, French required: read them with `site_text(config, key, language)`
 from __future__ import annotations
 
 import copy
-import difflib
 import reprlib
 import tomllib
 import unicodedata
@@ -229,6 +228,8 @@ def defaults() -> dict[str, dict[str, Any]]:
 
 
 def _did_you_mean(word: str, choices) -> str:
+    import difflib   # only for a mistyped setting
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

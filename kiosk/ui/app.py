@@ -46,8 +46,10 @@ from kiosk.core.session import Session
 from kiosk.core.stats import Stats
 
 log = logging.getLogger(__name__)
-WIDGET_KV = ("text", "controls", "content", "bar", "overlay", "keyboard")  # base classes first
+WIDGET_KV = ("text", "controls", "content", "bar")  # base classes first; the overlay's and the
+# keyboard's are loaded when first needed (kiosk/ui/display.py, kiosk/ui/widgets/keyboard.py)
 CLOCK_PASSES_PER_FRAME = 40
+OVERLAY_AFTER_S = 1.0      # the alert card is built this long after the first screen is up
 SETTLE_MAX_FRAMES = 30   # a screen that never stops drawing still gets its devices (~0.5 s)
 
 
@@ -275,6 +277,7 @@ class KioskApp(App):
         Clock.schedule_interval(self._collect_garbage_if_due, 0.5)
         self._watchdog = service_manager.start_watchdog(Clock)
         self.speech.prepare_prompts(self.journey.languages)
+        Clock.schedule_once(self.display.build_overlay, OVERLAY_AFTER_S)
 
     def _collect_garbage_if_due(self, _dt) -> None:
         # returns None: a callback of schedule_interval that returns False is unscheduled

@@ -16,7 +16,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.core.screen import ScreenModel
 from kiosk.ui.focus import Focus
-from kiosk.ui.screens import build_screen
+from kiosk.ui.screens import SCREENS_DIR, build_screen, load_kv
 from kiosk.ui.speech import SpeechOutput
 from kiosk.ui.widgets.bar import AccessibilityBar
 from kiosk.ui.widgets.controls import KioskButton
@@ -35,13 +35,25 @@ class Display:
         self.screens = ScreenManager(transition=NoTransition())
         column.add_widget(self.bar)
         column.add_widget(self.screens)
-        self.overlay = AlertOverlay()
+        self._overlay: AlertOverlay | None = None
         self.root.add_widget(column)
-        self.root.add_widget(self.overlay)
         self.model: ScreenModel | None = None
         self.bar_buttons: list[KioskButton] = []
         self.overlay_buttons: list[KioskButton] = []
         self.focus = Focus(self._focus_controls, self._all_buttons)
+
+    @property
+    def overlay(self) -> AlertOverlay:
+        """The card over the screen: built at its first use, or by `build_overlay` once the
+        first screen is up (not before it: it would only delay that screen)."""
+        if self._overlay is None:
+            load_kv(SCREENS_DIR.parent / "widgets" / "overlay.kv")
+            self._overlay = AlertOverlay()
+            self.root.add_widget(self._overlay)
+        return self._overlay
+
+    def build_overlay(self, *_args) -> None:
+        self.overlay  # noqa: B018 (built on access)
 
     # ---- screens ----
 

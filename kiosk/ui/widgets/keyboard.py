@@ -11,6 +11,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.ui.screens import SCREENS_DIR, load_kv
 from kiosk.ui.widgets.controls import KioskButton
 from kiosk.ui.widgets.text import MirrorBox
 
@@ -90,3 +91,6 @@ class OnScreenKeyboard(BoxLayout):
         for row in self.children:
             needed = max((k.minimum_height for k in row.children), default=0)
             row.row_height = max(self.key_height, needed)
+
+
+load_kv(SCREENS_DIR.parent / "widgets" / "keyboard.kv")   # needed only by the screens that type
