@@ -18,13 +18,17 @@ The statement also checks each kiosk's row (same secret, same site, not revoked)
 process's cache of secrets may be old: a request whose kiosk no longer matches is not stored
 here and is sent back to the careful path (a fresh look-up, 401 or 403).
 
-There is no waiting on purpose: when the connection is idle, a lone request goes at once.
+Statements are paced: one starts at most every `min_interval_s` (10 ms by default, the variable
+KIOSK_HUB_GROUP_INTERVAL_MS) after the previous one started. A lone request on a quiet hub goes at
+once; under load, a request waits at most that long and the groups grow, which is what PostgreSQL
+and this process pay for: about 0.2 ms of CPU per statement against 0.03 per request in it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_REQUESTS_PER_GROUP = 128
 MAX_EVENTS_PER_GROUP = 4000
+MIN_INTERVAL_S = float(os.environ.get("KIOSK_HUB_GROUP_INTERVAL_MS", "10")) / 1000
 
 _GROUP_SQL = """
 WITH req AS (
@@ -98,18 +103,22 @@ class _Request:
     events: list[dict]
     write_contact: bool
     future: asyncio.Future = field(repr=False)
+    arrived: float = 0.0
 
 
 class GroupWriter:
     """Stores batches of sessions and heartbeats in groups (see the module docstring).
     Create it anywhere; it connects on first use, inside the running event loop."""
 
-    def __init__(self, dsn: str):
+    def __init__(self, dsn: str, min_interval_s: float = MIN_INTERVAL_S):
         self.dsn = dsn
+        self.min_interval_s = min_interval_s
+        self._last_start = float("-inf")
         self._pending: list[_Request] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._conn = None
+        self._statement_started: float | None = None
         self.groups = 0
         self.requests = 0
 
@@ -121,10 +130,19 @@ class GroupWriter:
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
             self._task = loop.create_task(self._run())
-        request = _Request(kiosk, nonce, events, write_contact, loop.create_future())
+        request = _Request(kiosk, nonce, events, write_contact, loop.create_future(), time.monotonic())
         self._pending.append(request)
         self._wake.set()
         return await request.future
+
+    def lag(self) -> float:
+        """How long (s) the oldest request still waiting for its statement has waited (0 when none
+        waits): how far behind the database this process is, whatever the number of requests."""
+        now = time.monotonic()
+        waited = now - self._pending[0].arrived if self._pending else 0.0
+        if self._statement_started is not None:
+            waited = max(waited, now - self._statement_started)
+        return waited
 
     async def _run(self) -> None:
         while True:
@@ -132,6 +150,11 @@ class GroupWriter:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            # pace the statements: under load the requests of the next few ms join this group
+            pause = self._last_start + self.min_interval_s - time.monotonic()
+            if pause > 0 and len(self._pending) < MAX_REQUESTS_PER_GROUP:
+                await asyncio.sleep(pause)
+            self._last_start = time.monotonic()
             group, later, kiosks, n_events = [], [], set(), 0
             for request in self._pending:
                 if request.future.done():
@@ -146,6 +169,7 @@ class GroupWriter:
             self._pending = later
             if not group:
                 continue
+            self._statement_started = min(request.arrived for request in group)
             try:
                 answers = await self._store_group(group)
             except Exception as exc:  # noqa: BLE001 — nothing of the group was stored: each is retried
@@ -156,6 +180,8 @@ class GroupWriter:
                     if not request.future.done():
                         request.future.set_exception(exc)
                 continue
+            finally:
+                self._statement_started = None
             for request, answer in zip(group, answers):
                 if request.future.done():
                     continue

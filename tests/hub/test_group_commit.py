@@ -175,3 +175,112 @@ def test_database_connections_cut_mid_load_lose_nothing_and_count_nothing_twice(
         keys = conn.execute(select(func.count()).select_from(event_keys)
                             .where(event_keys.c.kiosk_id == device["kiosk_id"])).scalar_one()
     assert (total, keys) == (300, 300)
+
+
+def _writer_with_a_fake_database(interval_s: float):
+    """A GroupWriter whose statement is replaced by a stand-in that records each group and waits
+    for `release` (no database: this is about when groups form, not what they store)."""
+    import asyncio
+
+    from kiosk.hub.pg_group import GroupWriter
+
+    writer = GroupWriter("postgresql://unused", min_interval_s=interval_s)
+    groups: list[tuple[float, list[str]]] = []
+    release = asyncio.Event()
+    release.set()
+
+    async def store_group(group):
+        groups.append((time.monotonic(), [r.nonce for r in group]))
+        await release.wait()
+        return [([], [], False) for _ in group]
+    writer._store_group = store_group
+    return writer, groups, release
+
+
+def test_statements_are_paced_so_that_requests_arriving_together_share_one():
+    """A lone request goes at once; the requests that arrive within the interval after a statement
+    started wait for the next one and share it."""
+    import asyncio
+
+    from kiosk.hub.store import KioskAuth
+
+    async def scenario():
+        writer, groups, _ = _writer_with_a_fake_database(0.2)
+        kiosks = [KioskAuth(id=f"k{n}", secret="s", site="fs", revoked=False) for n in range(4)]
+        started = time.monotonic()
+        first = asyncio.ensure_future(writer.store(kiosks[0], "n0", [], False))
+        await asyncio.sleep(0.02)
+        later = [asyncio.ensure_future(writer.store(k, f"n{i + 1}", [], False)) for i, k in enumerate(kiosks[1:])]
+        await asyncio.gather(first, *later)
+        return started, groups
+
+    started, groups = asyncio.run(scenario())
+    assert [nonces for _, nonces in groups] == [["n0"], ["n1", "n2", "n3"]]
+    assert groups[0][0] - started < 0.1          # the lone request did not wait
+    assert groups[1][0] - groups[0][0] >= 0.19   # the next statement waited for the interval
+
+
+def test_the_writer_says_how_long_its_oldest_request_has_waited():
+    """lag(): 0 when idle; while a statement runs or requests wait, the age of the oldest of them (the
+    hub sheds counters when it exceeds KIOSK_HUB_SHED_AFTER_MS)."""
+    import asyncio
+
+    from kiosk.hub.store import KioskAuth
+
+    async def scenario():
+        writer, groups, release = _writer_with_a_fake_database(0.0)
+        assert writer.lag() == 0.0
+        release.clear()
+        kiosk = KioskAuth(id="k", secret="s", site="fs", revoked=False)
+        stored = asyncio.ensure_future(writer.store(kiosk, "n0", [], False))
+        await asyncio.sleep(0.15)
+        during = writer.lag()
+        release.set()
+        await stored
+        return during, writer.lag()
+
+    during, after = asyncio.run(scenario())
+    assert 0.14 <= during < 1.0
+    assert after == 0.0
+
+
+def test_a_hub_whose_writer_is_behind_sheds_counters_but_never_a_help_request(monkeypatch):
+    """Busy is decided by how long batches have waited for the database, not by how many are in
+    flight: a writer 0.3 s behind (KIOSK_HUB_SHED_AFTER_MS=250) gets counters answered 503 with
+    Retry-After at once; a batch marked urgent (help, fault) still goes through; a writer on time
+    takes everything."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from kiosk.hub.app import HubMiddleware
+
+    monkeypatch.setenv("KIOSK_HUB_SHED_AFTER_MS", "250")
+    fake_app = SimpleNamespace(state=SimpleNamespace(engine=SimpleNamespace(dialect=SimpleNamespace(name="sqlite")),
+                                                     master_secret="x"))
+    middleware = HubMiddleware(fake_app)
+    lag = [0.3]
+    middleware.writer = SimpleNamespace(lag=lambda: lag[0])
+    handled = []
+
+    async def handle(scope, receive, send):
+        handled.append(scope["path"])
+    middleware._handle = handle
+
+    def call(urgent: bool) -> list[dict]:
+        sent = []
+        headers = [(b"content-type", b"application/json")] + ([(b"x-kiosk-urgent", b"1")] if urgent else [])
+        scope = {"type": "http", "path": "/api/v1/events", "method": "POST", "headers": headers}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+        asyncio.run(middleware(scope, receive, send))
+        return sent
+
+    shed = call(urgent=False)
+    assert shed[0]["status"] == 503 and (b"retry-after", b"1") in shed[0]["headers"] and handled == []
+    assert call(urgent=True) == [] and handled == ["/api/v1/events"]
+    lag[0] = 0.01
+    assert call(urgent=False) == [] and len(handled) == 2
