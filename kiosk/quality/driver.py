@@ -119,8 +119,22 @@ class AppDriver:
         self.pump(6)
 
     def screenshot(self, path) -> None:
+        """The window's content as a PNG, on the window's background colour (the screens draw
+        no background of their own: the window's clear colour is it)."""
+        from kivy.graphics import ClearBuffers, ClearColor, Fbo, Scale, Translate
+
         self.pump(2)
-        self.app.root.export_to_png(str(path))
+        root = self.app.root
+        fbo = Fbo(size=(int(root.width), int(root.height)), with_stencilbuffer=True)
+        with fbo:
+            ClearColor(*Window.clearcolor)
+            ClearBuffers()
+            Scale(1, -1, 1)
+            Translate(-root.x, -root.y - root.height, 0)
+        fbo.add(root.canvas)
+        fbo.draw()
+        fbo.texture.save(str(path), flipped=False)
+        fbo.remove(root.canvas)
 
 
 def is_visible(widget) -> bool:
