@@ -62,32 +62,23 @@ class HubMiddleware:
     """In front of FastAPI's own stack (pure ASGI, as uvicorn runs the hub): security headers on every
     answer, 503 while the database that holds the hub's master secret cannot be reached (except
     /healthz, which says so), a busy hub sheds batches of counters, and the kiosks' POST
-    /api/v1/events goes straight to its handler. `.state` and the rest are the FastAPI app's.
-
-    Busy means: on PostgreSQL, a batch has waited more than KIOSK_HUB_SHED_AFTER_MS (250) for the
-    group writer, i.e. the database is that far behind, however many requests that makes; on
-    either database, KIOSK_HUB_MAX_IN_FLIGHT (64 on SQLite, 512 with the group writer) requests are
-    in this process. A count alone shed batches on a short burst that the next group would have
-    stored in a few ms, and each shed batch costs its kiosk a second try."""
+    /api/v1/events goes straight to its handler. `.state` and the rest are the FastAPI app's."""
 
     def __init__(self, app: FastAPI):
         self.app = app
         self.in_flight = 0
+        self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64"))
         self.retry_after = os.environ.get("KIOSK_HUB_RETRY_AFTER", "1")
-        self.shed_after_s = float(os.environ.get("KIOSK_HUB_SHED_AFTER_MS", "250")) / 1000
         # on PostgreSQL the kiosks' event batches are stored in groups by one async connection
         self.writer = None
         if app.state.engine.dialect.name == "postgresql" and os.environ.get("KIOSK_HUB_GROUP_COMMIT", "1") != "0":
             from kiosk.hub.pg_group import GroupWriter, libpq_dsn
             self.writer = GroupWriter(libpq_dsn(app.state.engine))
-        self.max_in_flight = int(os.environ.get("KIOSK_HUB_MAX_IN_FLIGHT", "64" if self.writer is None else "512"))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["path"].startswith("/api/v1/events") and (
-                self.in_flight >= self.max_in_flight
-                or (self.writer is not None and self.writer.lag() > self.shed_after_s)) \
+        if scope["path"].startswith("/api/v1/events") and self.in_flight >= self.max_in_flight \
                 and (b"x-kiosk-urgent", b"1") not in scope["headers"]:
             # overloaded: answer at once so kiosks back off (their outbox keeps everything) rather
             # than queue here and make every request slow; a batch carrying a help request or a fault
@@ -134,4 +125,3 @@ def app_from_env() -> HubMiddleware:
     app = HubMiddleware(create_app(HubSettings.from_env(), run_migrations=False))
     gc.freeze()
     return app
-

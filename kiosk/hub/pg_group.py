@@ -103,7 +103,6 @@ class _Request:
     events: list[dict]
     write_contact: bool
     future: asyncio.Future = field(repr=False)
-    arrived: float = 0.0
 
 
 class GroupWriter:
@@ -118,7 +117,6 @@ class GroupWriter:
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
         self._conn = None
-        self._statement_started: float | None = None
         self.groups = 0
         self.requests = 0
 
@@ -130,19 +128,10 @@ class GroupWriter:
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
             self._task = loop.create_task(self._run())
-        request = _Request(kiosk, nonce, events, write_contact, loop.create_future(), time.monotonic())
+        request = _Request(kiosk, nonce, events, write_contact, loop.create_future())
         self._pending.append(request)
         self._wake.set()
         return await request.future
-
-    def lag(self) -> float:
-        """How long (s) the oldest request still waiting for its statement has waited (0 when none
-        waits): how far behind the database this process is, whatever the number of requests."""
-        now = time.monotonic()
-        waited = now - self._pending[0].arrived if self._pending else 0.0
-        if self._statement_started is not None:
-            waited = max(waited, now - self._statement_started)
-        return waited
 
     async def _run(self) -> None:
         while True:
@@ -169,7 +158,6 @@ class GroupWriter:
             self._pending = later
             if not group:
                 continue
-            self._statement_started = min(request.arrived for request in group)
             try:
                 answers = await self._store_group(group)
             except Exception as exc:  # noqa: BLE001 — nothing of the group was stored: each is retried
@@ -180,8 +168,6 @@ class GroupWriter:
                     if not request.future.done():
                         request.future.set_exception(exc)
                 continue
-            finally:
-                self._statement_started = None
             for request, answer in zip(group, answers):
                 if request.future.done():
                     continue
