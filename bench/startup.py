@@ -77,7 +77,8 @@ def run(argv: list[str]) -> dict:
     ensure_display()
     config = load_config(args.config)
     size = window_size(config)
-    with tempfile.TemporaryDirectory(prefix="kiosk-bench-startup-") as data_dir:
+    # ignore_cleanup_errors: the speech worker of the last start may still be writing its bytecode
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-startup-", ignore_cleanup_errors=True) as data_dir:
         # Bytecode cached as on a device (pip byte-compiles what it installs): without it every
         # start would compile the kiosk's modules again, a cost no installed kiosk pays.
         env = dict(os.environ, KIOSK_DATA_DIR=data_dir,

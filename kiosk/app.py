@@ -66,7 +66,7 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
         kwargs["clock"] = clock
     if with_devices:
         kwargs["print_service_factory"] = lambda: open_print_service(config)
-        kwargs["speaker"] = open_speaker(config)
+        kwargs["speaker"] = open_speaker(config, start_worker=False)   # started by the app
         if config.devices["voice_input"]:
             kwargs["listener_factory"] = lambda language: open_listener(config, language)
         kwargs["hub_factory"] = lambda: open_hub_link(config)
@@ -87,12 +87,14 @@ def open_print_service(config: Config):
     return PrintService(open_printer(uri, preview_keep_seconds=config.devices["preview_keep_seconds"]))
 
 
-def open_speaker(config: Config):
-    """The speech device; it reports itself unavailable (never raises) without espeak-ng or sound."""
+def open_speaker(config: Config, start_worker: bool = True):
+    """The speech device; it reports itself unavailable (never raises) without espeak-ng or sound.
+    `start_worker=False`: its worker process starts at `speaker.start()`."""
     from kiosk.devices.speaker import Speaker
 
     try:
-        return Speaker.from_config(config, player=config.devices["speech_player"] or None)
+        return Speaker.from_config(config, player=config.devices["speech_player"] or None,
+                                   start_worker=start_worker)
     except Exception as exc:  # the kiosk works without a voice
         log.warning("speech disabled: %s", exc.__class__.__name__)
         return None

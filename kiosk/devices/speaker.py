@@ -186,7 +186,10 @@ class Speaker:
         on_state: StateCallback | None = None,
         python: Iterable[str] | None = None,
         check_player: bool = True,
+        start_worker: bool = True,
     ):
+        """`start_worker=False`: the worker process starts at `start()`, not now (the kiosk
+        starts it once its first screen is drawn, so that the two do not share the cores)."""
         if rate not in RATES_WPM:
             raise ValueError(f"speech rate must be one of {sorted(RATES_WPM)}, got {rate!r}")
         self.rate = rate
@@ -202,6 +205,9 @@ class Speaker:
         self._out: queue.Queue = queue.Queue()
         self._proc: subprocess.Popen | None = None
         self._proc_ready = threading.Event()
+        self._may_start = threading.Event()
+        if start_worker:
+            self._may_start.set()
         self._probe_done = threading.Event()
         self._closed = False
         self._enabled = bool(enabled)
@@ -383,6 +389,7 @@ class Speaker:
                 return
             self._closed = True
             proc = self._proc
+        self._may_start.set()   # a supervisor still waiting ends
         self._out.put({"cmd": "quit"})
         self._out.put(None)
         if proc is not None:
@@ -539,7 +546,12 @@ class Speaker:
             "probe": probe,
         }
 
+    def start(self) -> None:
+        """Start the worker process, if it was held back (start_worker=False)."""
+        self._may_start.set()
+
     def _supervise(self) -> None:
+        self._may_start.wait()
         probe = self._problem in (None, "no_sound_card") and self._check_player
         while not self._closed:
             try:

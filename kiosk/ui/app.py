@@ -265,6 +265,8 @@ class KioskApp(App):
         would otherwise hold the interpreter while the first screen is drawn."""
         from kiosk.devices import service_manager
 
+        if self.speaker is not None:
+            self.speaker.start()   # its worker process, held back while the first screen was drawn
         if self._hub_factory is not None:
             self.hub.open_in_background(self._hub_factory,
                                         on_ready=lambda: self.visio.attach(self.hub.link.device))

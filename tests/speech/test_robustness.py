@@ -7,6 +7,7 @@ import os
 import signal
 import time
 
+from kiosk.devices.speaker import Speaker
 from tests.speech.conftest import PYTHON_WITHOUT_PYTTSX3, events, last_utt, process_alive, wait_for
 
 LONG_FR = ("Pour refaire votre carte d'identité, il faut prendre rendez-vous en mairie. "
@@ -121,3 +122,27 @@ def test_close_ends_worker_and_player(make_speaker):
     assert wait_for(lambda: not process_alive(worker) and not process_alive(player), 3)
     assert not s.available and s.unavailable_key == "closed"
     assert s.say("Bonjour", "fr") is False
+
+
+
+def test_a_worker_held_back_starts_only_when_asked_and_then_speaks(tmp_path):
+    """The kiosk holds its speech worker back while the first screen is drawn (the two would
+    share the cores): nothing is spawned before start(), what was said meanwhile is said after."""
+    s = Speaker(player="null", cache_dir=tmp_path / "cache", start_worker=False)
+    try:
+        s.say("Bonjour.", "fr")
+        time.sleep(0.5)
+        assert s.worker_starts == 0 and s.worker_pid is None
+        s.start()
+        assert s.wait_ready(15)
+        assert s.worker_starts == 1
+        assert wait_for(lambda: events(s, "first_sample"), 15), "the sentence said before start()"
+    finally:
+        s.close(timeout=2)
+
+
+def test_a_worker_never_started_ends_with_its_speaker(tmp_path):
+    s = Speaker(player="null", cache_dir=tmp_path / "cache", start_worker=False)
+    s.close()
+    s._supervisor.join(2)
+    assert not s._supervisor.is_alive() and s.worker_starts == 0
