@@ -15,7 +15,6 @@ made are kept in it and logged at every start, like a fresh check would.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -24,6 +23,11 @@ from pathlib import Path
 
 from kiosk import paths
 from kiosk.core import catalogue as cat
+
+try:   # CPython's own SHA-256: hashlib would load OpenSSL (~3 ms) before the first screen
+    from _sha256 import sha256
+except ImportError:  # another Python
+    from hashlib import sha256
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ PREFIX = "catalogue-"
 def content_key(content_dir: Path = paths.CONTENT_DIR, intents_tsv: Path = paths.INTENTS_TSV) -> str:
     """A hash of every input of load_catalogue(): names and bytes of the content files, the
     intents table, the icon table and the checking code (a missing file hashes as missing)."""
-    digest = hashlib.sha256(f"kiosk catalogue {FORMAT}\0".encode())
+    digest = sha256(f"kiosk catalogue {FORMAT}\0".encode())
     inputs = [("code", Path(cat.__file__)), ("intents", intents_tsv),
               ("icons", paths.FONTS_DIR / "lucide-codepoints.json")]
     inputs += [(f"content/{p.name}", p) for p in sorted(content_dir.glob("*.toml"))]
