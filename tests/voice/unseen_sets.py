@@ -27,15 +27,17 @@ def misses(res: dict) -> list[tuple[str, str, str, str]]:
     return [(m["text"], m["expected"], m["got"], m["status"]) for m in res["misses"]]
 
 
-def check_holds(name: str, lang: str, floor: float) -> dict:
-    """A set meets its top-1 floor, rejects every out-of-scope line and is never wrongly
-    "sure"; returns the figures for further checks."""
+def check_holds(name: str, lang: str, floor: float, *, out_of_scope: float = 1.0,
+                wrong_sure: int = 0) -> dict:
+    """A set meets its top-1 floor, rejects its out-of-scope lines (every one by default) and is
+    wrongly "sure" no more than `wrong_sure` times (never by default); returns the figures for
+    further checks."""
     from kiosk.commands.intents import evaluate
 
     res = evaluate(matcher(lang), rows(name, lang))
     assert res["top1_accuracy"] >= floor, misses(res)
-    assert res["out_of_scope_rejection"] == 1.0, misses(res)
-    assert res["wrong_sure"] == 0, misses(res)
+    assert res["out_of_scope_rejection"] >= out_of_scope, misses(res)
+    assert res["wrong_sure"] <= wrong_sure, misses(res)
     return res
 
 
