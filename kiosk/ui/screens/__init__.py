@@ -53,8 +53,8 @@ SCREENS: dict[str, ScreenSpec] = {
 
 
 def load_kv(path: Path) -> None:
-    """Load a screen's kv file once (the app loads base.kv at start, the others here, just
-    before their screen is first built: a faster start)."""
+    """Load a kv file once: a screen's just before the screen is first built (the app loads
+    base.kv at start), the alert card's and the keyboard's at their first use (a faster start)."""
     from kivy.lang import Builder
 
     if str(path) not in Builder.files:
