@@ -62,6 +62,76 @@ def _rss_kib(pid: int | str = "self") -> int | None:
     return None
 
 
+def _malloc_kib() -> dict[str, int]:
+    """glibc's heap: bytes in use by live blocks and bytes held from the system. Growth of the
+    second without the first is fragmentation; of both, something kept."""
+    import ctypes
+
+    class _MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                     "uordblks", "fordblks", "keepcost")]
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return {"malloc_in_use_kib": (info.uordblks + info.hblkhd) // 1024,
+            "malloc_held_kib": (info.arena + info.hblkhd) // 1024}
+
+
+def _rss_by_kind_kib() -> dict[str, int]:
+    """Resident memory by kind of mapping: the main heap, other anonymous memory (threads' malloc
+    arenas, large blocks, the renderer's buffers), and files (libraries, fonts)."""
+    kinds = {"heap": 0, "anon": 0, "file": 0}
+    kind = "anon"
+    try:
+        with open("/proc/self/smaps") as smaps:
+            for line in smaps:
+                if line[0] in "0123456789abcdef" and "-" in line.split(" ", 1)[0]:
+                    fields = line.split()
+                    name = fields[5] if len(fields) > 5 else ""
+                    kind = "heap" if name == "[heap]" else "file" if name.startswith("/") else "anon"
+                elif line.startswith("Rss:"):
+                    kinds[kind] += int(line.split()[1])
+    except OSError:
+        return {}
+    return {f"rss_{k}_kib": v for k, v in kinds.items()}
+
+
+def _pymalloc_arenas() -> int | None:
+    """Python's small-object arenas (1 MiB each) held now, read from sys._debugmallocstats."""
+    import sys
+
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as out:
+            os.dup2(out.fileno(), 2)
+            try:
+                sys._debugmallocstats()
+            finally:
+                os.dup2(saved, 2)
+            out.seek(0)
+            for line in out.read().decode(errors="replace").splitlines():
+                if line.startswith("# arenas allocated current"):
+                    return int(line.split("=")[1].replace(",", ""))
+    finally:
+        os.close(saved)
+    return None
+
+
+def _memory_point(app, journeys: int) -> dict:
+    """A cheap look at memory between windows (no collection, no walk of the screens)."""
+    import sys
+
+    speech_pid = _speech_pid(app)
+    return {"journeys": journeys, "rss_app_kib": _rss_kib(),
+            "rss_speech_worker_kib": _rss_kib(speech_pid) if speech_pid else None,
+            "python_blocks": sys.getallocatedblocks(), "pymalloc_arenas": _pymalloc_arenas(),
+            **_malloc_kib(), **_rss_by_kind_kib()}
+
+
 def _files(folder: Path) -> list[str]:
     """Files under `folder` (relative paths), Kivy's own settings folder and bytecode left out."""
     if not folder.is_dir():
@@ -337,11 +407,18 @@ def run(argv: list[str]) -> dict:
     first = soak.run_journeys(0, window, timed=timed)
     after_warmup = soak.snapshot()
     middle = args.journeys - 2 * window
-    if middle > 0:
-        soak.run_journeys(window, middle, timed=False)
+    memory = [_memory_point(soak.app, window)]
+    done = window
+    while done < window + middle:
+        count = min(window, window + middle - done)
+        soak.run_journeys(done, count, timed=False)
+        done += count
+        memory.append(_memory_point(soak.app, done))
     last = soak.run_journeys(window + max(middle, 0), window, timed=timed) if args.journeys > window else []
     soak.wait_no_previews()
     at_end = soak.snapshot()
+    memory.append(_memory_point(soak.app, args.journeys))
+    out["memory_by_window"] = memory
     out["seconds"] = round(time.monotonic() - t0, 1)
     for name, snap in (("start", at_start), ("after_warmup", after_warmup), ("end", at_end)):
         out[name] = {k: v for k, v in snap.items() if not k.endswith("_files") and k != "fd_kinds"}

@@ -51,8 +51,10 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
 
     maxfps=0 lets tools and tests run frames back to back.
     """
+    from kiosk.core.idle_gc import tune_allocator
     from kiosk.ui.bootstrap import prepare_kivy
 
+    tune_allocator()   # before Kivy and the workers allocate: a day's memory stays flat
     width, height = window_size(config, orientation)
     prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen, maxfps)
     from kiosk.ui.app import KioskApp

@@ -107,3 +107,48 @@ def test_the_real_collection_frees_cycles():
         assert not [o for o in gc.get_objects() if type(o) is Node]
     finally:
         c.uninstall()
+
+
+def test_free_memory_goes_back_to_the_system_after_a_session_only():
+    clock = FakeTime()
+    released: list[float] = []
+    c = IdleCollector(now=clock, collect=lambda: None, release=lambda: released.append(clock.now))
+    clock.now += 20
+    c.input()
+    clock.now += idle_gc.IDLE_SECONDS + 1
+    assert c.tick() is True          # a pause while someone reads: collected, nothing released
+    assert released == []
+    c.end_of_session()
+    clock.now += 0.5
+    assert c.tick() is True
+    assert released == [clock.now]
+
+
+_HOLES_IN_THE_HEAP = """
+import sys
+from kiosk.core import idle_gc
+
+def rss_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+
+assert idle_gc.tune_allocator() is True
+blocks = [bytearray(64 * 1024) for _ in range(600)]   # 38 MB of blocks under the mmap threshold
+keep = blocks[-1]                                    # the heap's top stays in use: no automatic trim
+del blocks[:-1]
+before = rss_kib()
+idle_gc.release_free_memory()
+print(before - rss_kib())
+"""
+
+
+def test_the_freed_holes_of_the_heap_go_back_to_the_system_on_glibc():
+    """This Debian's glibc: both mallopt settings are accepted, and malloc_trim gives back the
+    free pages in the middle of the heap, which the allocator alone keeps."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _HOLES_IN_THE_HEAP], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert int(out.stdout) > 30_000   # KiB given back
