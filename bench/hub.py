@@ -12,7 +12,9 @@ p99_ms (as the kiosks see them: this includes the simulator's own waits for the 
 hub_p50_ms, hub_p95_ms (the hub's own time per request, from its Server-Timing header),
 failed_or_shed_requests (answered 503 "busy" by an overloaded hub, or failed: retried later), lost, duplicated, alerts, alert_to_mediator_p95_ms, drained_s;
 CPU per request of the hub, PostgreSQL and the simulated kiosks, and other_cores_busy: what else ran on
-the machine meanwhile (other people's work, and this bench's own alerting kiosk and mediator page).
+the machine meanwhile (other people's work, and this bench's own alerting kiosk and mediator page);
+sim_voluntary_switches_per_request and sim_involuntary_switches_per_request: how often the simulated
+kiosks' threads gave up the CPU (to wait for the network, the GIL, a lock or their next event) or were made to.
 """
 
 from __future__ import annotations
@@ -54,6 +56,21 @@ def _yield_cpu_to_the_hub() -> None:
     os.nice(10)
 
 
+def _switches() -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of this process's threads so far (Linux; 0, 0 elsewhere)."""
+    voluntary = involuntary = 0
+    for status in Path("/proc/self/task").glob("*/status"):
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches"):
+                    voluntary += int(line.split()[1])
+                elif line.startswith("nonvoluntary_ctxt_switches"):
+                    involuntary += int(line.split()[1])
+        except (OSError, ValueError):
+            pass  # a thread gone meanwhile
+    return voluntary, involuntary
+
+
 def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float, alert_every: float,
                    start_at: float, results, alerts_q) -> None:
     """One client process: len(devices) HubLinks; open-loop load, then drain, then report."""
@@ -74,7 +91,7 @@ def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float
     alerts = 0
     while time.time() < start_at:
         time.sleep(0.01)
-    cpu_start = time.process_time()
+    cpu_start, switches_start = time.process_time(), _switches()
     for link in links:
         link.start()
     # warm-up: every link's first heartbeat goes out at once; measure the steady state after it
@@ -112,13 +129,14 @@ def _kiosk_process(devices: list[dict], folder: str, rate: float, seconds: float
         time.sleep(0.2)
     drained = time.time()
     cpu_used = time.process_time() - cpu_start
+    switches = [end - start for end, start in zip(_switches(), switches_start)]
     backlog = sum(link.outbox.size() for link in links)
     failed = sum(link.failed_requests for link in links)
     for link in links:
         link.close(timeout=2)
     results.put({"recorded": recorded, "samples": samples, "t0": t0, "generated_until": generated_until,
                  "drained": drained, "backlog": backlog, "alerts": alerts, "failed": failed,
-                 "cpu_s": cpu_used})
+                 "cpu_s": cpu_used, "switches": switches})
 
 
 def _cpu_seconds(pids) -> dict[int, float]:
@@ -325,6 +343,10 @@ def run(argv: list[str]) -> dict:
             "requests_per_core_s": round(len(samples) / max(1e-9, cpu_hub + cpu_db)),
             # the simulated kiosks' own CPU (requests, signing, SQLite outboxes), load and drain
             "sim_cpu_ms_per_request": round(sum(r["cpu_s"] for r in reports) * 1000 / max(1, len(samples)), 3),
+            # how often the simulated kiosks' threads gave up the CPU (waiting: for the network, the GIL, a
+            # wake-up) or were made to, per request (whole run, like the CPU)
+            "sim_voluntary_switches_per_request": round(sum(r["switches"][0] for r in reports) / max(1, len(samples)), 1),
+            "sim_involuntary_switches_per_request": round(sum(r["switches"][1] for r in reports) / max(1, len(samples)), 1),
             # cores busy with anything else meanwhile (other people's work shares the 2 cores; also the alerting kiosk)
             "other_cores_busy": round(max(0.0, machine_busy - cpu_hub - cpu_db
                                           - sum(r["cpu_s"] for r in reports)) / wall, 2),
