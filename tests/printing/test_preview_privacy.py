@@ -86,3 +86,34 @@ def test_print_test_keeps_its_page_for_the_admin(runtime, capsys):
     args = argparse.Namespace(config=None, printer="preview:receipts", demarche="carte-vitale", lang=None)
     assert print_test.run(args) == 0
     assert len(files_in(runtime / "receipts")) == 2
+
+
+def test_the_print_history_keeps_no_receipt_once_printed(runtime):
+    """The service remembers recent jobs (a double tap prints once), never the receipts: after a
+    day of citizens the kiosk would otherwise hold the last 200 receipts in memory."""
+    import gc
+    import weakref
+
+    service = PrintService(open_printer("preview:receipts", preview_keep_seconds=0.1))
+    receipt = build_again("K7P-4MX")
+    try:
+        job = service.submit(receipt)
+        assert job.wait(30).ok
+        gone = weakref.ref(receipt)
+        del receipt
+        gc.collect()
+        assert gone() is None
+        assert service.job(job.id).state == "done"
+        again = service.submit(build_again(job.id))   # the same reference: answered from memory
+        assert again is job and job.wait(5).ok
+    finally:
+        service.close()
+
+
+def build_again(reference: str):
+    from kiosk.core.catalogue import load_catalogue
+    from kiosk.core.config import load_config
+    from kiosk.core.receipt import build_receipt
+
+    return build_receipt(load_catalogue().demarches["carte-vitale"], load_config(None), "fr",
+                         reference=reference)

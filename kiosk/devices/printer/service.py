@@ -145,6 +145,9 @@ class PrintService:
                 job.result = result
                 job.state = "done" if result.ok else "fault"
                 callbacks, job.callbacks = job.callbacks, []
+                # the history keeps what a double tap or a retry needs (the id and the result),
+                # not the citizen's receipt: a retry brings its receipt again (submit)
+                job.receipt = None
             if result.ok:
                 log.info("%s", result.mediator_message())
             else:
