@@ -144,7 +144,7 @@ print(before - rss_kib())
 
 
 def test_the_freed_holes_of_the_heap_go_back_to_the_system_on_glibc():
-    """This Debian's glibc: both mallopt settings are accepted, and malloc_trim gives back the
+    """This Debian's glibc: the arena setting is accepted, and malloc_trim gives back the
     free pages in the middle of the heap, which the allocator alone keeps."""
     import subprocess
     import sys
