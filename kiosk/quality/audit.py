@@ -60,7 +60,7 @@ def audit_screen(driver, mode: str) -> list[str]:
 
     # Under a modal overlay only the overlay can be seen clearly and used.
     display = app.display
-    top = display.overlay if display.overlay.shown else display.root
+    top = display.overlay if display.overlay_shown else display.root
     widgets = [w for w in top.walk(restrict=False) if is_visible(w)]
     for label in (w for w in widgets if isinstance(w, Label) and w.text.strip()):
         icon = label.font_name == "Lucide"
@@ -114,7 +114,7 @@ def audit_screen(driver, mode: str) -> list[str]:
     if focused is not None and calls_or_erases(focused.action_id):  # as the screen opened
         problems.append(f"the screen opens with the focus on {_short(focused.label)}, which calls "
                         "a person or erases the session")
-    if not display.overlay.shown:
+    if not display.overlay_shown:
         screen = display.current_screen()
         if type(screen).__name__ == "BaseScreen":   # the generic screen: content and choices
             # the content is what the bar, the fixed choices and the navigation row leave

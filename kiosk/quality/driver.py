@@ -59,7 +59,7 @@ class AppDriver:
     def visible_buttons(self) -> list[KioskButton]:
         """The buttons a finger can reach: only the card's while a (modal) card is up."""
         display = self.app.display
-        top = display.overlay if display.overlay.shown else display.root
+        top = display.overlay if display.overlay_shown else display.root
         return [w for w in top.walk(restrict=False) if isinstance(w, KioskButton) and is_visible(w)]
 
     def button(self, action_id: str) -> KioskButton:

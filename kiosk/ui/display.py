@@ -55,6 +55,16 @@ class Display:
     def build_overlay(self, *_args) -> None:
         self.overlay  # noqa: B018 (built on access)
 
+    @property
+    def overlay_shown(self) -> bool:
+        """Whether a card is over the screen (asking does not build it)."""
+        return self._overlay is not None and self._overlay.shown
+
+    def close_overlay(self) -> None:
+        """The card goes, if there is one (no focus change: the screen is redrawn after this)."""
+        if self._overlay is not None:
+            self._overlay.hide()
+
     # ---- screens ----
 
     @property
@@ -103,18 +113,18 @@ class Display:
             self.speech.say_model(model)
 
     def hide_overlay(self) -> None:
-        if self.overlay.shown:
+        if self.overlay_shown:
             self.overlay.hide()
             self.focus.refresh()
 
     @property
     def overlay_name(self) -> str:
-        return self.overlay.name if self.overlay.shown else ""
+        return self.overlay.name if self.overlay_shown else ""
 
     # ---- focus ----
 
     def _focus_controls(self):
-        if self.overlay.shown:
+        if self.overlay_shown:
             return self.overlay_buttons, self.overlay_buttons, None
         content = self.current_screen().focusables()
         return self.bar_buttons + content, content, self.current_screen().reveal

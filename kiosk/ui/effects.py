@@ -48,7 +48,7 @@ class EffectRunner:
     def _before_drawing(self, effect: fx.Effect) -> None:
         match effect:
             case fx.SessionWiped():
-                self.display.overlay.hide()
+                self.display.close_overlay()
                 self.speech.reset_for_new_session()
                 for forget in self.on_session_wiped:
                     forget()
@@ -57,7 +57,7 @@ class EffectRunner:
                 self.restyle()
             case fx.LookChanged(what=what):
                 if what == "language":
-                    self.display.overlay.hide()   # the picker closes on the language chosen
+                    self.display.close_overlay()   # the picker closes on the language chosen
                     if self.voice is not None:
                         self.voice.follow_language(self.journey.session.language)
                 self.restyle()

@@ -116,7 +116,7 @@ class InputRouter:
             if focused is not None:
                 self.action(focused.action_id, source=focused, by_touch=False)
         elif key in (keys.ESCAPE, keys.BACKSPACE):
-            if not self.display.overlay.shown and self.journey.screen_name != "attract":
+            if not self.display.overlay_shown and self.journey.screen_name != "attract":
                 self.action("back")
         elif key == keys.F1:
             self.action("repeat")
@@ -131,7 +131,7 @@ class InputRouter:
     def _typed_event(self, key, codepoint, modifiers) -> str | None:
         """A physical keyboard types into the search field and the PIN keypad (its space bar
         types a space there; it never presses the focused on-screen key)."""
-        if self.display.overlay.shown or {"ctrl", "alt", "meta"} & set(modifiers or ()):
+        if self.display.overlay_shown or {"ctrl", "alt", "meta"} & set(modifiers or ()):
             return None
         screen = self.journey.screen_name
         char = (codepoint or "").lower()

@@ -163,7 +163,7 @@ class MediatorDesk:
 
     def _refresh(self, say: str = "") -> None:
         """Redraw the panel if it is on screen, and say the line that changed."""
-        if self.journey.screen_name != PANEL_SCREEN or self.display.overlay.shown:
+        if self.journey.screen_name != PANEL_SCREEN or self.display.overlay_shown:
             return
         model = self.journey.screen()
         self.display.present(model, speak=False)
@@ -176,7 +176,7 @@ class MediatorDesk:
 
     def _on_touch_down(self, _root, touch) -> bool:
         """Count taps on the current screen's title; never takes the touch."""
-        if self.display.overlay.shown or self.journey.screen_name in STAFF_SCREENS:
+        if self.display.overlay_shown or self.journey.screen_name in STAFF_SCREENS:
             return False
         if not self.display.current_screen().title_hit(touch.pos):
             return False
