@@ -52,10 +52,11 @@ def create_app(config: Config, *, fullscreen: bool | None = None, orientation: s
     maxfps=0 lets tools and tests run frames back to back.
     """
     from kiosk.core.idle_gc import tune_allocator
-    from kiosk.ui.bootstrap import prepare_kivy
+    from kiosk.ui.bootstrap import prepare_kivy, use_kiosk_style
 
     tune_allocator()   # before Kivy and the workers allocate: a day's memory stays flat
     width, height = window_size(config, orientation)
+    use_kiosk_style()
     prepare_kivy(width, height, config.screen["fullscreen"] if fullscreen is None else fullscreen, maxfps)
     from kiosk.ui.app import KioskApp
 

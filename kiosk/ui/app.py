@@ -285,6 +285,10 @@ class KioskApp(App):
         # returns None: a callback of schedule_interval that returns False is unscheduled
         self.idle_gc.tick()
 
+    def open_settings(self, *_args) -> bool:
+        """Kivy's settings panel (F1) is not for citizens; the kiosk's style does not even draw it."""
+        return False
+
     def on_request_close(self, *_args, **_kwargs) -> bool:
         """A window-close request (a window manager's shortcut, a close button): refused. Only
         the service manager (SIGTERM) ends the kiosk."""

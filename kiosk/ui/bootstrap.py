@@ -86,6 +86,47 @@ def stop_display() -> None:
         _xvfb = None
 
 
+KIOSK_STYLE = paths.ROOT / "kiosk" / "ui" / "style.kv"
+
+
+def use_kiosk_style() -> None:
+    """Have Kivy read the kiosk's style.kv instead of its own; call before Kivy is imported.
+
+    Kivy parses its data/style.kv, rules for every widget it ships, when kivy.lang is imported:
+    some 50 ms of each start, for six widgets the kiosk uses. KIVY_DATA_DIR is pointed at a
+    folder of links to Kivy's data (shaders, fonts, images) with kiosk/ui/style.kv as style.kv.
+    Where links cannot be made, Kivy keeps its own data and style (the kiosk looks the same).
+    """
+    import importlib.util
+    import sys
+
+    if "kivy" in sys.modules or os.environ.get("KIVY_DATA_DIR"):
+        return
+    spec = importlib.util.find_spec("kivy")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    kivy_data = Path(spec.submodule_search_locations[0]) / "data"
+    wanted = {entry.name: entry for entry in kivy_data.iterdir() if entry.name != "style.kv"}
+    wanted["style.kv"] = KIOSK_STYLE
+    folder = Path(os.environ.get("KIVY_HOME") or paths.data_dir() / "kivy") / "data"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for link in folder.iterdir():
+            if link.name not in wanted:
+                link.unlink()
+        for name, target in wanted.items():
+            link = folder / name
+            if link.is_symlink() and os.readlink(link) == str(target):
+                continue
+            if link.is_symlink() or link.exists():
+                link.unlink()
+            link.symlink_to(target)
+    except OSError as exc:
+        log.info("Kivy keeps its own style: %s", exc.__class__.__name__)
+        return
+    os.environ["KIVY_DATA_DIR"] = str(folder)
+
+
 def prepare_kivy(width: int, height: int, fullscreen: bool = False, maxfps: int = 60) -> None:
     """Configure Kivy (window, input, logging) before any window exists."""
     import sys

@@ -391,3 +391,16 @@ def test_full_garbage_collections_wait_for_a_pause_or_the_end_of_the_session(kio
         before = app.idle_gc.collections
         kiosk.tap("start")
         app.end_session("abandoned")
+
+
+def test_f1_opens_no_settings_panel(kiosk):
+    """Kivy opens its settings panel on F1 (a citizen's USB keyboard has one): not on a kiosk."""
+    from kivy.core.window import Window
+
+    kiosk.tap("start")
+    before = list(Window.children)
+    kiosk.key(282)   # F1
+    assert Window.children == before
+    assert kiosk.screen_name == "themes"
+    assert not kiosk.app.close_settings()   # nothing was opened, nothing to close
+    assert kiosk.app.open_settings() is False
