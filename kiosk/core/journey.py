@@ -8,6 +8,7 @@ mediator's screens and events are kiosk/core/mediator.py. No Kivy here.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Callable
 
 from kiosk.core import effects as fx
@@ -65,6 +66,30 @@ class Journey:
                 self.on_finish(self.session)
             self.wipe()
         return self.screen()
+
+    # events that only move from page to page: what they would show can be asked in advance
+    PREVIEWABLE = ("demarche:", "help:guide", "help:teach")
+
+    def preview(self, action_id: str) -> ScreenModel | None:
+        """The screen `action_id` would show, the journey left exactly as it was; None for an
+        event that does more than move (those are never tried). The UI prepares the pages a
+        touch is likely to open while the citizen reads (kiosk/ui/next_pages.py)."""
+        if not action_id.startswith(self.PREVIEWABLE):
+            return None
+        s = self.session
+        saved_session = {f.name: getattr(s, f.name) for f in fields(s)}
+        saved_history = list(s.history)
+        saved = (self.screen_name, self.farewell, self.after_visio, len(self.effects))
+        try:
+            return self.handle(action_id)
+        except ValueError:
+            return None
+        finally:
+            for name, value in saved_session.items():
+                setattr(s, name, value)
+            s.history[:] = saved_history
+            self.screen_name, self.farewell, self.after_visio, effects = saved
+            del self.effects[effects:]
 
     _NAV_FIELDS = ("theme", "demarche", "help_level", "step")
 

@@ -131,10 +131,19 @@ class AppDriver:
             ClearBuffers()
             Scale(1, -1, 1)
             Translate(-root.x, -root.y - root.height, 0)
+        # the root's canvas is lent to the Fbo: given back to the window's canvas where it was
+        # (removed from the Fbo, it would have no parent, and the window would never be asked to
+        # draw again: every later frame of the test would be skipped)
+        index = Window.canvas.indexof(root.canvas)
+        if index > -1:
+            Window.canvas.remove(root.canvas)
         fbo.add(root.canvas)
         fbo.draw()
         fbo.texture.save(str(path), flipped=False)
         fbo.remove(root.canvas)
+        if index > -1:
+            Window.canvas.insert(index, root.canvas)
+            Window.canvas.ask_update()
 
 
 def is_visible(widget) -> bool:

@@ -2,6 +2,7 @@
 
 The parts, each with one job:
   display.py        what is on screen and said about it (screens, bar, overlay, focus)
+  next_pages.py     the pages a touch is likely to open, built while the citizen reads
   input.py          touches, keys and voice commands → journey events or shell commands
   effects.py        carries out the effects core asks for, one place each
   speech.py         the speech gate (voice on/off, muted while listening, repeat)

@@ -16,6 +16,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.core.screen import ScreenModel
 from kiosk.ui.focus import Focus
+from kiosk.ui.next_pages import NextPages
 from kiosk.ui.screens import SCREENS_DIR, build_screen, load_kv
 from kiosk.ui.speech import SpeechOutput
 from kiosk.ui.widgets.bar import AccessibilityBar
@@ -41,6 +42,7 @@ class Display:
         self.bar_buttons: list[KioskButton] = []
         self.overlay_buttons: list[KioskButton] = []
         self.focus = Focus(self._focus_controls, self._all_buttons)
+        self.next_pages = NextPages(self, journey)
 
     @property
     def overlay(self) -> AlertOverlay:
@@ -94,6 +96,14 @@ class Display:
         self.speech.set_screen(model)
         if speak:
             self.speech.say_model(model)
+        self.next_pages.after(model)
+
+    def body_width(self, name: str) -> float | None:
+        """The width of a screen's content column (the screen on show stands in for one not
+        built yet); None for a screen without one."""
+        screen = self.screens.get_screen(name) if self.screens.has_screen(name) else self.current_screen()
+        body = screen.ids.get("body") if screen is not None else None
+        return body.width if body is not None and body.width > 1 else None
 
     def refresh_bar(self) -> None:
         """The bar after a device came or went (voice, microphone)."""

@@ -73,3 +73,26 @@ def random_walk(catalogue, data, exclude: set[str], length: int) -> None:
 def test_random_walk_through_every_choice(catalogue, data, length):
     """Every choice on screen and in the bar, in any order, with timeouts anywhere."""
     random_walk(catalogue, data, set(), length)
+
+
+@SETTINGS
+@given(data=st.data(), length=st.integers(1, 40))
+def test_a_preview_changes_nothing_and_shows_what_the_touch_shows(catalogue, data, length):
+    """The UI asks what a touch would show (to prepare the page while the citizen reads): the
+    journey stays exactly as it was, and the page then shown is the one previewed."""
+    journey = Journey(catalogue, Translator())
+    model = journey.screen()
+    for _ in range(length):
+        choices = offered(journey, model, set())
+        for choice in choices:
+            before = (dataclasses.asdict(journey.session), journey.screen_name, list(journey.effects),
+                      journey.farewell, journey.translator.language)
+            previewed = journey.preview(choice)
+            assert (dataclasses.asdict(journey.session), journey.screen_name, list(journey.effects),
+                    journey.farewell, journey.translator.language) == before
+            assert (previewed is None) == (not choice.startswith(Journey.PREVIEWABLE))
+        event = data.draw(st.sampled_from(choices))
+        previewed = journey.preview(event)
+        model = journey.handle(event)
+        if previewed is not None:
+            assert previewed == model

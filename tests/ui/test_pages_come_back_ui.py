@@ -107,3 +107,55 @@ def test_only_the_focused_button_draws_a_focus_ring(kiosk):
             assert width > button.width and height > button.height
         else:
             assert width == height == 0, button.action_id
+
+
+def _body_views(kiosk):
+    return list(reversed(kiosk.app.display.current_screen().ids.body.children))
+
+
+def test_the_pages_of_a_list_are_ready_before_the_touch(kiosk):
+    """While the citizen reads the list, each démarche page's blocks are built off screen at the
+    page's width; the touch then shows those very views, their texts not drawn again, and the
+    page is the same as one built on the spot. What was not opened goes back to the pool."""
+    from kiosk.ui.widgets import content
+    from kiosk.ui.widgets.text import KioskLabel
+
+    def texts(views):
+        return [(type(v).__name__, [getattr(w, "text", "") for w in v.walk(restrict=True)]) for v in views]
+
+    kiosk.tap("start")
+    kiosk.tap("theme:sante")
+    listed = [b.action_id for b in kiosk.visible_buttons() if b.action_id.startswith("demarche:")]
+    assert len(listed) >= 3
+    target, other = listed[1], listed[0]
+    kiosk.tap(target)
+    on_the_spot = texts(_body_views(kiosk))
+    kiosk.tap("back")
+    kiosk.tap(other)                          # the démarche screen now shows another page
+    kiosk.tap("back")
+    until = time.monotonic() + 0.5           # a person reads the list
+    while time.monotonic() < until:
+        kiosk.pump(1)
+    prepared = dict(content.PREPARED._views)
+    blocks_of = {d: kiosk.app.journey.preview(d).blocks for d in listed}
+    language = kiosk.app.journey.session.language
+    missing = [d for d in listed if any((block, language) not in prepared for block in blocks_of[d])]
+    assert missing == [], (len(prepared), kiosk.app.display.next_pages._queue,
+                           [kiosk.app.display.body_width(n) for n in ("demarche", "demarches")])
+    drawn = []
+    new_blocks = [b for b in blocks_of[target] if b not in blocks_of[other]]
+    assert len(new_blocks) >= 5
+    for view in (prepared[(b, language)] for b in new_blocks):
+        for label in view.walk(restrict=True):
+            if isinstance(label, KioskLabel):
+                label.fbind("texture", lambda *_a: drawn.append(1))
+    kiosk.tap(target)
+    shown = _body_views(kiosk)
+    # a block the page before showed too (the partner of the same subject) stays as it was
+    # shown; every other one is the view prepared for it
+    assert {id(prepared[(b, language)]) for b in new_blocks} <= {id(v) for v in shown}
+    assert drawn == []
+    assert texts(shown) == on_the_spot
+    kiosk.pump(3)
+    assert not any((b, language) in content.PREPARED._views for b in blocks_of[listed[-1]]
+                   if b not in blocks_of[target])

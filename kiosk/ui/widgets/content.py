@@ -6,6 +6,7 @@ from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.core.screen import Block
 from kiosk.ui.widgets.pool import WidgetPool
@@ -130,7 +131,7 @@ class ShownBlocks:
                 release_block(view)
             else:   # for good: its kv rules unbound at once (see tree.discard_children)
                 discard_widget(view)
-        shown = [(key, view if view is not None else build_block(block))
+        shown = [(key, view if view is not None else PREPARED.take(key) or build_block(block))
                  for (key, view), block in zip(found, blocks)]
         views = [view for _key, view in shown]
         if list(reversed(body.children)) != views:
@@ -142,6 +143,44 @@ class ShownBlocks:
         self._shown = shown
 
 
+class PreparedBlocks:
+    """Block views built ahead, off screen, for the pages a touch is likely to open next
+    (kiosk/ui/next_pages.py): laid out at the body's width, their label textures drawn, so that
+    showing one costs what showing a page come back to costs. Those not shown go back to the
+    pool when the next screen comes."""
+
+    def __init__(self):
+        self._views: dict[tuple, BoxLayout] = {}
+        # never in the window, and no layout: each view sized on its own, laid out inside,
+        # never moved by its neighbours (taking one out moves no other)
+        self._holder: Widget | None = None
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def prepare(self, blocks, language: str, width: float) -> None:
+        if self._holder is None:
+            self._holder = Widget()
+        for block in blocks:
+            key = (block, language)
+            if key not in self._views:
+                self._views[key] = view = build_block(block)
+                view.width = width
+                self._holder.add_widget(view)
+
+    def take(self, key: tuple):
+        view = self._views.pop(key, None)
+        if view is not None and view.parent is not None:
+            view.parent.remove_widget(view)
+        return view
+
+    def release(self) -> None:
+        views, self._views = self._views, {}
+        for view in views.values():
+            release_block(view)
+
+
+PREPARED = PreparedBlocks()
 _POOLED = (BlockView, NoticeView, BlockTitle, ListItem, KeyText, BodyText)
 Factory.register("BodyText", cls=BodyText)
 
