@@ -145,11 +145,26 @@ def test_the_pages_of_a_list_are_ready_before_the_touch(kiosk):
     drawn = []
     new_blocks = [b for b in blocks_of[target] if b not in blocks_of[other]]
     assert len(new_blocks) >= 5
-    for view in (prepared[(b, language)] for b in new_blocks):
-        for label in view.walk(restrict=True):
-            if isinstance(label, KioskLabel):
-                label.fbind("texture", lambda *_a: drawn.append(1))
-    kiosk.tap(target)
+    labels = [label for b in new_blocks for label in prepared[(b, language)].walk(restrict=True)
+              if isinstance(label, KioskLabel)]
+    for label in labels:
+        label.fbind("texture", lambda *_a: drawn.append(1))
+    # their words already rendered into their textures (Kivy renders them when first drawn)
+    from kivy.core.text import LabelBase
+
+    rendered = []
+    render = LabelBase._render_real
+
+    def counting(core, *args):
+        rendered.append(core)
+        return render(core, *args)
+
+    LabelBase._render_real = counting
+    try:
+        kiosk.tap(target)
+    finally:
+        LabelBase._render_real = render
+    assert not {id(label._label) for label in labels} & {id(core) for core in rendered}
     shown = _body_views(kiosk)
     # a block the page before showed too (the partner of the same subject) stays as it was
     # shown; every other one is the view prepared for it

@@ -151,6 +151,7 @@ class PreparedBlocks:
 
     def __init__(self):
         self._views: dict[tuple, BoxLayout] = {}
+        self._unpainted: list[BoxLayout] = []
         # never in the window, and no layout: each view sized on its own, laid out inside,
         # never moved by its neighbours (taking one out moves no other)
         self._holder: Widget | None = None
@@ -167,6 +168,19 @@ class PreparedBlocks:
                 self._views[key] = view = build_block(block)
                 view.width = width
                 self._holder.add_widget(view)
+                self._unpainted.append(view)
+
+    def paint(self) -> None:
+        """The text of the views prepared since the last call, rendered into their textures now.
+        Kivy renders a label's text when its texture is first drawn: in the first frame of the
+        page, the very cost preparing is for. Call once their labels have their textures (a
+        frame after `prepare`)."""
+        views, self._unpainted = self._unpainted, []
+        for view in views:
+            for widget in view.walk(restrict=True):
+                texture = getattr(widget, "texture", None)
+                if isinstance(widget, KioskLabel) and texture is not None:
+                    texture.bind()
 
     def take(self, key: tuple):
         view = self._views.pop(key, None)
@@ -175,7 +189,7 @@ class PreparedBlocks:
         return view
 
     def release(self) -> None:
-        views, self._views = self._views, {}
+        views, self._views, self._unpainted = self._views, {}, []
         for view in views.values():
             release_block(view)
 
