@@ -4,10 +4,17 @@ language's development set (tests/data/intents-dev.<lang>.tsv) and its held-out 
 (tests/voice/data/intents-heldout.<lang>.tsv, never used for tuning). Default: every language
 with a lexicon.
 
+Each set is measured twice: `lexicon`, the word lists alone, and `understanding`, the lexicon
+with the nearest examples (kiosk/core/understanding.py) as the kiosk decides, the set's own lines
+left out of the examples (leave one set out), so both are figures on phrasings never seen.
+
+`python -m bench intents --yardstick [LANG ...]`: the same two figures on the twelfth and thirteenth
+unseen sets, which neither the lexicons nor the examples have read. Figures only, never the lines.
+
 `python -m bench intents --before-fix [LANG ...]`: how the matcher's code does on phrasings its
 lexicon has never seen. Each unseen set of BEFORE_FIX_SETS is matched with the lexicon as it was
 in the commit that added the set, before any phrase was added for it (read from git), and today's
-code. About 2,900 lines in all, so a change to the code (a rule, a second opinion) can be tuned
+code, alone and with the examples less that set's lines (leave one set out). About 2,900 lines, so a change to the code (a rule, a second opinion) can be tuned
 and cross-checked there without spending the yardstick sets. Figures only, no lines."""
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 
 from kiosk.commands.intents import evaluate, read_eval_tsv
 from kiosk.core.intents import IntentMatcher, available_languages, read_intent_kinds
+from kiosk.core.understanding import Understanding, example_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,9 +99,43 @@ def matcher_before_fix(name: str, lang: str) -> tuple[str, IntentMatcher] | None
     return commit, IntentMatcher(lexicon, read_intent_kinds(ROOT / "assets" / "intents.tsv"))
 
 
+class _Totals:
+    """Figures summed over sets, per language and in all."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+
+    def add(self, lang: str, res: dict) -> None:
+        oos = res["out_of_scope"]
+        rejected = oos - sum(m["expected"] == "none" for m in res["misses"])
+        sure = round(res["sure_rate"] * res["utterances"])
+        for key in (lang, "all"):
+            c = self.counts.setdefault(key, dict.fromkeys(
+                ("utterances", "correct", "out_of_scope", "rejected", "wrong_sure", "sure"), 0))
+            for k, v in (("utterances", res["utterances"]),
+                         ("correct", res["utterances"] - len(res["misses"])),
+                         ("out_of_scope", oos), ("rejected", rejected),
+                         ("wrong_sure", res["wrong_sure"]), ("sure", sure)):
+                c[k] += v
+
+    def figures(self) -> dict:
+        return {key: {"utterances": c["utterances"],
+                      "top1_accuracy": round(c["correct"] / c["utterances"], 4),
+                      "out_of_scope_rejected": f"{c['rejected']}/{c['out_of_scope']}",
+                      "wrong_sure": c["wrong_sure"],
+                      "sure_rate": round(c["sure"] / c["utterances"], 4)}
+                for key, c in self.counts.items() if c["utterances"]}
+
+
+def _short(res: dict) -> dict:
+    return {k: res[k] for k in ("utterances", "top1_accuracy", "out_of_scope_rejection",
+                                "sure_rate", "wrong_sure")}
+
+
 def run_before_fix(langs: list[str]) -> dict:
-    out: dict = {"sets": {}, "total": {}}
-    total = {"utterances": 0, "correct": 0, "out_of_scope": 0, "rejected": 0, "wrong_sure": 0}
+    out: dict = {"sets": {}}
+    index = example_index()
+    lexicon_totals, understanding_totals = _Totals(), _Totals()
     for name in BEFORE_FIX_SETS:
         for lang in langs or available_languages():
             found = matcher_before_fix(name, lang)
@@ -102,40 +144,62 @@ def run_before_fix(langs: list[str]) -> dict:
             commit, matcher = found
             rows = read_eval_tsv(ROOT / "tests" / "data" / f"intents-{name}.{lang}.tsv")
             res = evaluate(matcher, rows)
-            oos = res["out_of_scope"]
-            rejected = oos - sum(m["expected"] == "none" for m in res["misses"])
-            correct = res["utterances"] - len(res["misses"])
-            out["sets"][f"{name}.{lang}"] = {"lexicon_of": commit[:10], "utterances": res["utterances"],
-                                             "top1_accuracy": res["top1_accuracy"],
-                                             "out_of_scope_rejection": res["out_of_scope_rejection"],
-                                             "wrong_sure": res["wrong_sure"]}
-            for k, v in (("utterances", res["utterances"]), ("correct", correct),
-                         ("out_of_scope", oos), ("rejected", rejected),
-                         ("wrong_sure", res["wrong_sure"])):
-                total[k] += v
-    n = total["utterances"]
-    out["total"] = {"utterances": n,
-                    "top1_accuracy": round(total["correct"] / n, 4) if n else None,
-                    "out_of_scope_rejected": f"{total['rejected']}/{total['out_of_scope']}",
-                    "wrong_sure": total["wrong_sure"]}
+            lexicon_totals.add(lang, res)
+            entry = {"lexicon_of": commit[:10], "lexicon": _short(res)}
+            if index is not None:
+                both = evaluate(Understanding(matcher, index.without(name)), rows)
+                understanding_totals.add(lang, both)
+                entry["understanding"] = _short(both)
+            out["sets"][f"{name}.{lang}"] = entry
+    out["total"] = {"lexicon": lexicon_totals.figures(),
+                    "understanding": understanding_totals.figures() if index is not None else None}
     return out
+
+
+YARDSTICKS = ("unseen12", "unseen13")
+
+
+def run_yardstick(langs: list[str]) -> dict:
+    index = example_index()
+    lexicon_totals, understanding_totals = _Totals(), _Totals()
+    for name in YARDSTICKS:
+        for lang in langs or available_languages():
+            path = ROOT / "tests" / "data" / f"intents-{name}.{lang}.tsv"
+            if not path.is_file():
+                continue
+            rows = read_eval_tsv(path)
+            matcher = IntentMatcher.load(lang)
+            lexicon_totals.add(lang, evaluate(matcher, rows))
+            if index is not None:
+                understanding_totals.add(lang, evaluate(Understanding(matcher, index), rows))
+    return {"sets": list(YARDSTICKS), "lexicon": lexicon_totals.figures(),
+            "understanding": understanding_totals.figures() if index is not None else None}
 
 
 def run(argv: list[str]) -> dict:
     if argv[:1] == ["--before-fix"]:
         return run_before_fix(argv[1:])
+    if argv[:1] == ["--yardstick"]:
+        return run_yardstick(argv[1:])
     out: dict = {"languages": {}}
     for lang in argv or available_languages():
         t0 = time.perf_counter()
         matcher = IntentMatcher.load(lang)
         entry: dict = {"load_ms": round(1000 * (time.perf_counter() - t0), 1),
                        "phrases": len(matcher.phrases), "sets": {}}
+        index = example_index()
         for name, path in sets_for(lang).items():
-            entry["sets"][name] = measure(matcher, read_eval_tsv(path))
+            rows = read_eval_tsv(path)
+            entry["sets"][name] = measure(matcher, rows)
+            if index is not None:  # the set's own lines left out of the examples
+                source = {"dev-first": "dev"}.get(name, name)
+                entry["sets"][name]["understanding"] = _short(evaluate(
+                    Understanding(matcher, index.without(source)), rows))
         out["languages"][lang] = entry
     out["summary"] = {
-        lang: {name: {k: s[k] for k in ("top1_accuracy", "out_of_scope_rejection", "sure_rate",
-                                         "wrong_sure")}
+        lang: {name: {**{k: s[k] for k in ("top1_accuracy", "out_of_scope_rejection", "sure_rate",
+                                            "wrong_sure")},
+                      "understanding": s.get("understanding")}
                for name, s in entry["sets"].items()}
         for lang, entry in out["languages"].items()
     }

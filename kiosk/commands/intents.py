@@ -1,6 +1,7 @@
-"""`kiosk intents eval [--lang LANG] FILE.tsv` and `kiosk intents match [--lang LANG] TEXT`: the
-intent matcher from the shell, and the evaluation helpers (used by the tests and the bench, not by
-the product)."""
+"""`kiosk intents eval [--lang LANG] FILE.tsv`, `kiosk intents match [--lang LANG] TEXT`: what the
+kiosk understands, from the shell (the lexicon with the nearest examples, as the kiosk decides;
+`--lexicon-only`: the word lists alone); `kiosk intents vectors`: store the examples' vectors after
+a change to assets/intents-examples.tsv. Also the evaluation helpers of the tests and the bench."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.core.intents import NONE, SURE, IntentMatcher, available_languages, language_request
+from kiosk.core.intents import (NONE, SURE, IntentMatcher, available_languages, language_request,
+                                read_intent_kinds)
 
 
 def register(sub) -> None:
@@ -19,13 +21,18 @@ def register(sub) -> None:
     ev = isub.add_parser("eval", help="accuracy on a TSV file with columns `text` and `intent`; prints JSON")
     ev.add_argument("file", type=Path)
     ev.add_argument("--lang", default="fr")
+    ev.add_argument("--lexicon-only", action="store_true", help="the word lists alone")
     ev.set_defaults(func=run_eval)
 
     m = isub.add_parser("match", help="the best ids for a text, with confidences; prints JSON")
     m.add_argument("text")
     m.add_argument("--lang", default="fr")
     m.add_argument("--limit", type=int, default=3)
+    m.add_argument("--lexicon-only", action="store_true", help="the word lists alone")
     m.set_defaults(func=run_match)
+
+    v = isub.add_parser("vectors", help="compute and store the vectors of assets/intents-examples.tsv")
+    v.set_defaults(func=run_vectors)
 
 
 # ── evaluation ───────────────────────────────────────────────────────────────────────────────
@@ -91,9 +98,14 @@ def evaluate(matcher: IntentMatcher, rows: list[tuple[str, str]]) -> dict:
 
 # ── commands ─────────────────────────────────────────────────────────────────────────────────
 
-def _load(lang: str) -> IntentMatcher | None:
+def _load(lang: str, lexicon_only: bool = False):
+    """What decides for `lang`: the Understanding (lexicon and examples), or the lexicon alone."""
     try:
-        return IntentMatcher.load(lang)
+        lexicon = IntentMatcher.load(lang)
+        if lexicon_only:
+            return lexicon
+        from kiosk.core.understanding import Understanding, example_index
+        return Understanding(lexicon, example_index())
     except FileNotFoundError:
         print(f"No word list for the language {lang!r}. Choose one of: "
               f"{', '.join(available_languages())}.", file=sys.stderr)
@@ -108,7 +120,7 @@ def run_eval(args) -> int:
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 1
-    matcher = _load(args.lang)
+    matcher = _load(args.lang, args.lexicon_only)
     if matcher is None:
         return 2
     print(json.dumps(evaluate(matcher, rows), ensure_ascii=False))
@@ -116,7 +128,7 @@ def run_eval(args) -> int:
 
 
 def run_match(args) -> int:
-    matcher = _load(args.lang)
+    matcher = _load(args.lang, args.lexicon_only)
     if matcher is None:
         return 2
     decision = matcher.decide(args.text)
@@ -129,4 +141,20 @@ def run_match(args) -> int:
         "language_request": language_request(args.text),
     }
     print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+def run_vectors(args) -> int:
+    from kiosk.core import understanding as u
+
+    model = u.SentenceModel(threads=2)  # the kiosk uses one thread; this is a one-off
+    if not model.available:
+        print(f"the sentence model cannot be loaded: {model.failed}", file=sys.stderr)
+        return 2
+    examples = u.read_examples(u.EXAMPLES_TSV, set(read_intent_kinds(u.paths.INTENTS_TSV)))
+    t0 = time.perf_counter()
+    vectors = u.compute_vectors(examples, model)
+    u.save_vectors(u.VECTORS, examples, vectors, model.name)
+    print(json.dumps({"examples": len(examples), "model": model.name, "file": str(u.VECTORS),
+                      "seconds": round(time.perf_counter() - t0, 1)}))
     return 0

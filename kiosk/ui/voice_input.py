@@ -1,8 +1,10 @@
 """Push-to-talk in the UI: the listening overlay, and what the kiosk does with what it heard.
 
 The listener (kiosk/devices/listener.py) runs vosk in its own thread; every callback comes back
-to the UI thread through Clock.schedule_once. What was heard goes through the intent matcher:
-sure → act, unsure → show the best guesses as big buttons, nothing → say so and offer a person.
+to the UI thread through Clock.schedule_once. What was heard goes through the understanding
+(kiosk/core/understanding.py: the word lists and the nearest examples; the sentence's vector is
+computed in the listener's thread, before the result is handed over): sure → act, unsure → show
+the best guesses as big buttons, nothing → say so and offer a person.
 The overlays and the command table are core's (kiosk/core/overlays.py, voice_commands.py).
 """
 
@@ -57,11 +59,12 @@ class VoiceInput:
         self.loading = True
 
         def work():
-            from kiosk.core.search import matcher_for  # one matcher, shared with the typed search
+            from kiosk.core.understanding import understanding_for
 
             try:
                 listener = self._factory(language)
-                matcher = matcher_for(language)
+                # the examples and the sentence model (~0.3 s) only where there is something to hear
+                matcher = understanding_for(language) if listener.available else None
             except Exception as exc:
                 log.warning("voice input off: %s", exc.__class__.__name__)
                 Clock.schedule_once(lambda _dt: setattr(self, "loading", False), 0)
@@ -97,12 +100,13 @@ class VoiceInput:
 
     def attach(self, listener, matcher=None) -> None:
         """Use this listener (and matcher); loading the matcher here blocks for ~0.3 s."""
-        from kiosk.core.search import matcher_for
+        from kiosk.core.understanding import understanding_for
 
         self.loading = False
         self.listener = listener
         listener.mute = self.speech.mute  # no speech over the person while the microphone is open
-        self.matcher = matcher or self.matcher or matcher_for(self.language)
+        if listener.available:
+            self.matcher = matcher or self.matcher or understanding_for(self.language)
         if not listener.available:
             self.faults.append(f"voice input: {listener.unavailable_reason}")
         if self.language == self.default_language:  # the Speak button stays in every language
@@ -124,7 +128,7 @@ class VoiceInput:
         try:
             self.listener.listen(
                 on_partial=lambda text: Clock.schedule_once(lambda _dt: self._on_partial(text), 0),
-                on_result=lambda result: Clock.schedule_once(lambda _dt: self.on_result(result), 0),
+                on_result=self._heard,
             )
         except Exception as exc:
             log.warning("listening failed: %s", exc.__class__.__name__)
@@ -136,6 +140,18 @@ class VoiceInput:
     def stop(self) -> None:
         if self.listener is not None and self.listener.busy:
             self.listener.stop()
+
+    def _heard(self, result) -> None:
+        """In the listener's thread: the slow part of understanding (the sentence's vector) is
+        done here, then the result goes to the UI thread."""
+        matcher = self.matcher
+        prepare = getattr(matcher, "prepare", None)
+        if prepare is not None and result.heard and not result.error:
+            try:
+                prepare(result.text)
+            except Exception as exc:  # the UI thread will compute it, or the word lists decide
+                log.warning("understanding not prepared: %s", exc.__class__.__name__)
+        Clock.schedule_once(lambda _dt: self.on_result(result), 0)
 
     def _on_partial(self, text: str) -> None:
         if text and text != self.partial and self.display.overlay_name == "listening":
@@ -162,8 +178,8 @@ class VoiceInput:
             return
         matcher = self.matcher
         if matcher is None or self.language != self.journey.session.language:
-            from kiosk.core.search import matcher_for
-            matcher = matcher_for(self.journey.session.language)
+            from kiosk.core.understanding import understanding_for
+            matcher = understanding_for(self.journey.session.language)
         decision = matcher.decide(text, only=voice_commands.allowed_ids(self.journey))
         if decision.status == SURE and not confirm:
             self._act(decision.candidates[0].id)

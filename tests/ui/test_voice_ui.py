@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -39,8 +40,18 @@ def _wait(kiosk, condition, seconds=20.0):
 
 
 def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
+    from kiosk.core.understanding import Understanding, understanding_for
+
+    class Watched(Understanding):
+        prepared_in = None
+
+        def prepare(self, text):
+            type(self).prepared_in = threading.current_thread().name
+            super().prepare(text)
+
     app = kiosk.app
-    app.voice.attach(korean_listener)
+    real = understanding_for("fr")
+    app.voice.attach(korean_listener, Watched(real.lexicon, real.index))
     kiosk.pump(2)
     assert "listen" in [b.action_id for b in app.display.bar_buttons]
     kiosk.tap("listen")
@@ -53,6 +64,9 @@ def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
     assert "call" in [b.action_id for b in app.display.overlay_buttons]
     assert not app.speech.muted
     assert "Je n'ai pas compris" in app.speech.last  # and it is said
+    # the sentence's vector was computed in the listener's thread, and is not kept
+    assert app.voice.matcher.prepared_in not in (None, threading.main_thread().name)
+    assert app.voice.matcher._prepared is None
     app.voice.listener = None
     app.journey.voice_input_available = False
     app.display.refresh_bar()
@@ -60,8 +74,8 @@ def test_push_to_talk_runs_the_real_engine_and_answers(kiosk, korean_listener):
 
 def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
     app = kiosk.app
-    from kiosk.core.search import matcher_for
-    app.voice.matcher = app.voice.matcher or matcher_for("fr")
+    from kiosk.core.understanding import understanding_for
+    app.voice.matcher = app.voice.matcher or understanding_for("fr")
     app.voice.understand("euh j'ai perdu ma carte vitale")
     kiosk.pump(3)
     assert kiosk.screen_name == "demarche"
@@ -73,8 +87,8 @@ def test_sure_understanding_goes_straight_to_the_demarche(kiosk):
 
 def test_unsure_understanding_shows_big_guesses(kiosk):
     app = kiosk.app
-    from kiosk.core.search import matcher_for
-    app.voice.matcher = app.voice.matcher or matcher_for("fr")
+    from kiosk.core.understanding import understanding_for
+    app.voice.matcher = app.voice.matcher or understanding_for("fr")
     kiosk.tap("start")
     app.voice.understand("un papier pour la voiture", confirm=True)
     kiosk.pump(3)
@@ -88,8 +102,8 @@ def test_unsure_understanding_shows_big_guesses(kiosk):
 
 def test_out_of_scope_is_not_guessed(kiosk):
     app = kiosk.app
-    from kiosk.core.search import matcher_for
-    app.voice.matcher = app.voice.matcher or matcher_for("fr")
+    from kiosk.core.understanding import understanding_for
+    app.voice.matcher = app.voice.matcher or understanding_for("fr")
     kiosk.tap("start")
     app.voice.understand("quel temps fera-t-il demain à marseille")
     kiosk.pump(3)

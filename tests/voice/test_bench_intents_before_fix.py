@@ -53,5 +53,19 @@ def test_the_figures_leave_out_the_yardsticks_and_every_line():
                      if (unseen_sets.DATA / f"intents-{n}.fr.tsv").is_file()}
     assert not names & {"unseen12", "unseen13"}
     assert "misses" not in str(out)
-    assert 0 < out["total"]["top1_accuracy"] < 1
-    assert out["total"]["utterances"] == sum(s["utterances"] for s in out["sets"].values())
+    for view in ("lexicon", "understanding"):
+        total = out["total"][view]["all"]
+        assert 0 < total["top1_accuracy"] < 1 and total == out["total"][view]["fr"]
+        assert total["utterances"] == sum(s[view]["utterances"] for s in out["sets"].values())
+
+
+def test_the_understanding_leaves_each_set_out_of_its_examples():
+    """The examples contain the older sets' lines: measured with them, a set would be read."""
+    from kiosk.core.understanding import example_index
+
+    index = example_index()
+    sources = {e.source for e in index.examples}
+    assert {"unseen11", "written"} <= sources and not sources & {"unseen12", "unseen13"}
+    left = index.without("unseen11")
+    assert "unseen11" not in {e.source for e in left.examples}
+    assert len(left.examples) == len(index.examples) - sum(e.source == "unseen11" for e in index.examples)

