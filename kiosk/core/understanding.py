@@ -406,7 +406,7 @@ class Understanding:
         return out[:limit]
 
 
-@lru_cache(maxsize=8)   # one per language offered
+@lru_cache(maxsize=3)   # the default language and the last two chosen (~15 MB each, the model shared)
 def understanding_for(language: str) -> Understanding:
     """The lexicon of `language` (French when it has none) with the shared examples."""
     from kiosk.core.search import matcher_for

@@ -48,7 +48,7 @@ def test_every_id_has_examples_in_every_language(examples):
         missing = sorted(IDS - set(by[lang]))
         assert not missing, (lang, missing)
         assert by[lang]["none"] >= 50, lang   # things no démarche covers, many of them
-    texts = [(e.lang, e.text) for e in examples]
+    texts = [(e.source, e.text) for e in examples]
     assert len(texts) == len(set(texts))
 
 
