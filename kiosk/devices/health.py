@@ -244,6 +244,26 @@ _PRINTER_REASONS = {
 }
 
 
+def check_understanding(config) -> Check:
+    """What voice input understands with: the sentence model and the examples, or, when the model
+    cannot run on this machine, the word lists alone (still working, less forgiving)."""
+    if not config.devices["voice_input"]:
+        return Check("understanding", OK, N_("Understanding: voice input is turned off in the settings."))
+    from kiosk.core import understanding
+
+    # the model is mapped, not read (light); the examples' vectors are not loaded for a check
+    try:
+        n = len(understanding.read_examples(understanding.EXAMPLES_TSV))
+    except (OSError, ValueError, UnicodeDecodeError):
+        n = 0
+    if not n or not understanding.sentence_model().available:
+        return Check("understanding", WARN, N_("Understanding: the sentence model cannot run here, so "
+                                               "spoken requests are matched on the word lists only. "
+                                               "Install the kiosk's packages again."))
+    return Check("understanding", OK, N_("Understanding: sentence model and {n} examples loaded."),
+                 {"n": n})
+
+
 def check_printer(config, printer=None) -> Check:
     """Ask the printer for its state (blocking; a DLE EOT status query for ESC/POS)."""
     uri = config.devices["printer"]
@@ -423,6 +443,7 @@ def run_checks(config=None, config_path: str | Path | None = None, printer=None,
     steps: list[tuple[str, Callable[[], Check | list[Check]]]] = [
         ("display", check_display), ("touch", check_touch), ("speaker", lambda: check_speaker(config)),
         ("microphone", lambda: check_microphone(config)), ("voice-model", lambda: check_voice_models(config)),
+        ("understanding", lambda: check_understanding(config)),
         ("printer", lambda: check_printer(config, printer)), ("camera", check_camera),
         ("hub", lambda: check_hub(config, hub_timeout)), ("disk", check_disk), ("clock", check_clock),
         ("pin", lambda: check_pin(config)), ("content", check_content),

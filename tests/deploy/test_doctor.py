@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 # One voice-model line per language offered that has a pinned model.
 VOICE = [f"voice-model-{lang}" for lang in load_config(None).languages["available"]
          if lang in voice_models.REGISTRY]
-NAMES = ["config", "display", "touch", "speaker", "microphone", *VOICE,
+NAMES = ["config", "display", "touch", "speaker", "microphone", *VOICE, "understanding",
          "printer", "camera", "hub", "disk", "clock", "pin", "content"]
 
 # A real ILITEK touchscreen, a laptop touchpad and a mouse, as /proc/bus/input/devices lists them.
@@ -115,6 +115,7 @@ def test_doctor_json_on_a_machine_without_kiosk_hardware(doctor_json):
     assert {by_name[v]["status"] for v in VOICE[1:]} <= {"warn"}  # other languages: a warning
     assert "voice-model-fr" in VOICE and "voice-model-en" in VOICE
     assert by_name["printer"]["status"] == "ok"            # demo printer: preview files
+    assert by_name["understanding"]["status"] == "ok"      # the sentence model runs here
 
 
 def test_doctor_text_one_line_per_check_and_exit_code(data_dir):
@@ -291,3 +292,25 @@ def test_every_health_sentence_has_its_french_for_the_mediator():
               if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "N_"]
     assert len(msgids) > 40
     assert [m for m in msgids if m not in french] == []
+
+
+def test_understanding_is_reported(tmp_path, monkeypatch):
+    from kiosk.core import understanding
+    from kiosk.core.config import load_config
+
+    config = load_config(None)
+    check = health.check_understanding(config)
+    assert check.status == "ok" and "examples" in check.english
+    assert check.values["n"] > 10_000 and "exemples" in check.french
+    monkeypatch.setattr(understanding, "sentence_model", lambda: understanding.SentenceModel.__new__(_NoModel))
+    assert health.check_understanding(config).status == "warn"
+    assert "word lists only" in health.check_understanding(config).english
+    off = tmp_path / "off.toml"
+    off.write_text("[devices]\nvoice_input = false\n")
+    assert health.check_understanding(load_config(off)).status == "ok"
+
+
+class _NoModel(__import__("kiosk.core.understanding", fromlist=["x"]).SentenceModel):
+    @property
+    def available(self):
+        return False
