@@ -233,7 +233,8 @@ class KioskApp(App):
         self.effects.receipts, self.effects.voice, self.effects.desk, self.effects.hub = \
             self.receipts, self.voice, self.desk, self.hub
         self.effects.on_session_wiped += [self.receipts.forget, self.input.explore.reset,
-                                          self.hub.session_wiped, self.idle_gc.end_of_session]
+                                          self.hub.session_wiped, self.voice.session_wiped,
+                                          self.idle_gc.end_of_session]
         self.device_faults.listeners.append(self.hub.report_fault)
         if self.speaker is not None and self.speaker.enabled and not self.journey.voice_output_available:
             self.device_faults.append(f"speech: {self.speaker.unavailable_reason}")  # known at once

@@ -99,7 +99,7 @@ class VoiceInput:
                 self._load(language)
 
     def attach(self, listener, matcher=None) -> None:
-        """Use this listener (and matcher); loading the matcher here blocks for ~0.3 s."""
+        """Use this listener (and matcher); loading the understanding here blocks for ~0.5 s."""
         from kiosk.core.understanding import understanding_for
 
         self.loading = False
@@ -107,7 +107,7 @@ class VoiceInput:
         listener.mute = self.speech.mute  # no speech over the person while the microphone is open
         if listener.available:
             self.matcher = matcher or self.matcher or understanding_for(self.language)
-        if not listener.available:
+        else:
             self.faults.append(f"voice input: {listener.unavailable_reason}")
         if self.language == self.default_language:  # the Speak button stays in every language
             self.journey.voice_input_available = listener.available
@@ -152,6 +152,13 @@ class VoiceInput:
             except Exception as exc:  # the UI thread will compute it, or the word lists decide
                 log.warning("understanding not prepared: %s", exc.__class__.__name__)
         Clock.schedule_once(lambda _dt: self.on_result(result), 0)
+
+    def session_wiped(self) -> None:
+        """Nothing of the last citizen's utterance stays, even one heard and never decided."""
+        for _listener, matcher in [(None, self.matcher), *self._loaded.values()]:
+            forget = getattr(matcher, "forget", None)
+            if forget is not None:
+                forget()
 
     def _on_partial(self, text: str) -> None:
         if text and text != self.partial and self.display.overlay_name == "listening":

@@ -163,3 +163,15 @@ def test_voice_input_follows_the_language_on_screen(kiosk, korean_listener, tmp_
         app.voice.listener = None
         app.journey.voice_input_available = False
         app.display.refresh_bar()
+
+
+def test_an_utterance_heard_and_never_decided_is_wiped_with_the_session(kiosk):
+    from kiosk.core.understanding import understanding_for
+    app = kiosk.app
+    app.voice.matcher = understanding_for("fr")
+    kiosk.tap("start")
+    app.voice.matcher.prepare("mon numéro de sécu est le 1 84 12")   # heard, then the person left
+    assert app.voice.matcher._prepared is not None
+    app.end_session("abandoned")
+    kiosk.pump(2)
+    assert app.voice.matcher._prepared is None
