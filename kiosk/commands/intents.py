@@ -32,6 +32,8 @@ def register(sub) -> None:
     m.set_defaults(func=run_match)
 
     v = isub.add_parser("vectors", help="compute and store the vectors of assets/intents-examples.tsv")
+    v.add_argument("--all", action="store_true",
+                   help="compute every vector again (default: only texts the store lacks)")
     v.set_defaults(func=run_vectors)
 
 
@@ -153,8 +155,11 @@ def run_vectors(args) -> int:
         return 2
     examples = u.read_examples(u.EXAMPLES_TSV, set(read_intent_kinds(u.paths.INTENTS_TSV)))
     t0 = time.perf_counter()
-    vectors = u.compute_vectors(examples, model)
+    known = {} if getattr(args, "all", False) else u.stored_vectors(u.VECTORS, model.name)
+    computed = sum(u.text_key(e.text) not in known for e in examples)
+    vectors = u.compute_vectors(examples, model, known=known)
     u.save_vectors(u.VECTORS, examples, vectors, model.name)
-    print(json.dumps({"examples": len(examples), "model": model.name, "file": str(u.VECTORS),
-                      "seconds": round(time.perf_counter() - t0, 1)}))
+    print(json.dumps({"examples": len(examples), "computed": computed,
+                      "reused": len(examples) - computed, "model": model.name,
+                      "file": str(u.VECTORS), "seconds": round(time.perf_counter() - t0, 1)}))
     return 0

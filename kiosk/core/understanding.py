@@ -23,8 +23,9 @@ The thresholds were chosen on phrasings the examples did not contain (`python -m
 --cross`): no wrong answer may be decided as sure.
 
 The vectors of the examples are computed once (`kiosk intents vectors`) and shipped in
-assets/intents-examples.vectors.npz with the examples' digest and the model's name; stale or
-missing, they are computed again at load (slow: a log line says so). Without the model (package
+assets/intents-examples.vectors.npz with the examples' digest, each text's key and the model's
+name; stale or missing, the vectors of the texts not stored are computed at load (a log line says
+how many). Without the model (package
 missing, a machine it cannot run on), the lexicon decides alone, as before.
 
 Privacy: the vector of an utterance is kept only between `prepare()` (in the recogniser's
@@ -358,16 +359,30 @@ def gloss_for(lexicon: IntentMatcher) -> Gloss | None:
                       GLOSS_PREFIXES.get(lang, ()), GLOSS_REWRITES.get(lang, ()))
 
 
-def compute_vectors(examples: list[Example], model: SentenceModel, batch: int = 256):
+def text_key(text: str) -> bytes:
+    """What a vector depends on: the text the model reads (MAX_TEXT characters)."""
+    return hashlib.sha256(text[:MAX_TEXT].encode("utf-8")).digest()[:16]
+
+
+def compute_vectors(examples: list[Example], model: SentenceModel, batch: int = 256,
+                    known: dict[bytes, object] | None = None):
+    """One unit vector per example; those of `known` (text key → vector) are reused as they are."""
     import numpy as np
 
-    parts = []
-    for i in range(0, len(examples), batch):
-        v = model.embed([e.text for e in examples[i:i + batch]])
+    known = known or {}
+    todo = [i for i, e in enumerate(examples) if text_key(e.text) not in known]
+    out = np.zeros((len(examples), 384), np.float32)
+    for i, e in enumerate(examples):
+        v = known.get(text_key(e.text))
+        if v is not None:
+            out[i] = v
+    for a in range(0, len(todo), batch):
+        part = todo[a:a + batch]
+        v = model.embed([examples[i].text for i in part])
         if v is None:
             return None
-        parts.append(v)
-    return np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
+        out[part] = v
+    return out
 
 
 def save_vectors(path: Path, examples: list[Example], vectors, model_name: str) -> None:
@@ -375,7 +390,8 @@ def save_vectors(path: Path, examples: list[Example], vectors, model_name: str) 
 
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, vectors=vectors.astype(np.float16), digest=np.array(examples_digest(examples)),
-             model=np.array(model_name))
+             model=np.array(model_name),
+             keys=np.array([text_key(e.text) for e in examples], dtype="S16"))
     tmp.replace(path)
 
 
@@ -393,6 +409,23 @@ def load_vectors(path: Path, examples: list[Example], model_name: str):
         return None
 
 
+def stored_vectors(path: Path, model_name: str) -> dict[bytes, object]:
+    """text key → stored vector, whatever examples they were stored for (same model only):
+    after an edit of the examples, only the new texts need the model. {} when none is usable."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["model"]) != model_name or "keys" not in data.files:
+                return {}
+            keys, vectors = data["keys"], data["vectors"].astype(np.float32)
+            if keys.shape[0] != vectors.shape[0] or vectors.ndim != 2 or vectors.shape[1] != 384:
+                return {}
+            return {bytes(k): v for k, v in zip(keys, vectors)}
+    except Exception:  # missing, truncated, not an npz: nothing to reuse
+        return {}
+
+
 @lru_cache(maxsize=1)
 def example_index() -> ExampleIndex | None:
     """The shipped examples and their vectors; None without the model or the examples."""
@@ -406,9 +439,11 @@ def example_index() -> ExampleIndex | None:
         return None
     vectors = load_vectors(VECTORS, examples, model.name)
     if vectors is None:
-        log.warning("%s is stale or missing: computing %d example vectors (run `kiosk intents "
-                    "vectors` to store them)", VECTORS.name, len(examples))
-        vectors = compute_vectors(examples, model)
+        known = stored_vectors(VECTORS, model.name)
+        missing = sum(text_key(e.text) not in known for e in examples)
+        log.warning("%s is stale or missing: computing %d of %d example vectors (run `kiosk "
+                    "intents vectors` to store them)", VECTORS.name, missing, len(examples))
+        vectors = compute_vectors(examples, model, known=known)
         if vectors is None:
             return None
     return ExampleIndex(examples, vectors)

