@@ -78,6 +78,17 @@ def test_stale_or_broken_vectors_are_not_used(tmp_path, examples):
     assert u.load_vectors(tmp_path / "missing.npz", few, model.name) is None
 
 
+def _index_from(monkeypatch, examples_tsv, vectors):
+    """example_index() as the kiosk loads it, from these files (its cache left empty)."""
+    monkeypatch.setattr(u, "EXAMPLES_TSV", examples_tsv)
+    monkeypatch.setattr(u, "VECTORS", vectors)
+    u.example_index.cache_clear()
+    try:
+        return u.example_index()
+    finally:
+        u.example_index.cache_clear()
+
+
 def test_missing_vectors_are_computed_at_load(tmp_path, monkeypatch, caplog):
     rows = ("lang\tsource\tintent\ttext\n"
             "fr\tt\tcarte-vitale\tj ai perdu ma carte vitale\n"
@@ -86,13 +97,7 @@ def test_missing_vectors_are_computed_at_load(tmp_path, monkeypatch, caplog):
             "fr\tt\tnot-an-id\tbonjour\n"
             "broken line\n")
     (tmp_path / "ex.tsv").write_text("# a comment\n" + rows, encoding="utf-8")
-    monkeypatch.setattr(u, "EXAMPLES_TSV", tmp_path / "ex.tsv")
-    monkeypatch.setattr(u, "VECTORS", tmp_path / "none-yet.npz")
-    u.example_index.cache_clear()
-    try:
-        index = u.example_index()
-    finally:
-        u.example_index.cache_clear()
+    index = _index_from(monkeypatch, tmp_path / "ex.tsv", tmp_path / "none-yet.npz")
     assert index is not None and sorted(index.labels) == ["carte-vitale", "none", "passeport"]
     assert "stale or missing" in caplog.text and "2 example lines left out" in caplog.text
     sims = index.similarities(u.sentence_model().embed(["i lost my carte vitale"])[0])
@@ -108,13 +113,7 @@ def test_at_load_only_the_texts_the_store_lacks_are_computed(tmp_path, monkeypat
     two = u.read_examples(ex)
     u.save_vectors(tmp_path / "v.npz", two, model.embed([e.text for e in two]), model.name)
     ex.write_text("lang\tsource\tintent\ttext\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    monkeypatch.setattr(u, "EXAMPLES_TSV", ex)
-    monkeypatch.setattr(u, "VECTORS", tmp_path / "v.npz")
-    u.example_index.cache_clear()
-    try:
-        index = u.example_index()
-    finally:
-        u.example_index.cache_clear()
+    index = _index_from(monkeypatch, ex, tmp_path / "v.npz")
     assert "computing 1 of 3 example vectors" in caplog.text
     sims = index.similarities(model.embed(["where are the toilets please"])[0])
     assert max(sims, key=sims.get) == "none"
@@ -122,12 +121,7 @@ def test_at_load_only_the_texts_the_store_lacks_are_computed(tmp_path, monkeypat
 
 def test_an_unreadable_examples_file_leaves_the_word_lists(tmp_path, monkeypatch):
     (tmp_path / "ex.tsv").write_bytes(b"\xff\xfe not utf-8")
-    monkeypatch.setattr(u, "EXAMPLES_TSV", tmp_path / "ex.tsv")
-    u.example_index.cache_clear()
-    try:
-        assert u.example_index() is None
-    finally:
-        u.example_index.cache_clear()
+    assert _index_from(monkeypatch, tmp_path / "ex.tsv", u.VECTORS) is None
 
 
 # ── deciding ───────────────────────────────────────────────────────────────────────────────────
